@@ -1,0 +1,42 @@
+package org.intervene4j.model;
+
+import java.util.List;
+import org.intervene4j.engine.Tensor;
+import org.intervene4j.site.Site;
+import org.intervene4j.site.Sites;
+
+/** A decoder-only language model of any family, with every internal site named. */
+public interface CausalLM {
+    /** Architecture facts. */
+    ModelInfo info();
+
+    /**
+     * Logits for every column of the batch: [batch, seq, vocab]. Each site in the forward is
+     * routed through {@code sites}. With a {@code cache}, earlier tokens are read from it and
+     * this batch's keys and values are appended (the batch must be built with
+     * {@link TokenBatch#afterPast}).
+     */
+    Tensor forward(TokenBatch batch, Sites sites, KvCache cache);
+
+    /** Logits without hooks or cache. */
+    default Tensor forward(TokenBatch batch) {
+        return forward(batch, Sites.NONE, null);
+    }
+
+    /** Every site this model exposes, in forward order, with its shape for a batch of one token. */
+    List<SiteShape> sites();
+
+    /** A site with its activation shape for {@code batch} examples of {@code seq} tokens. */
+    record SiteShape(Site site, int[] shapePerToken) {
+        /** Human-readable shape, e.g. {@code [batch, seq, 768]}. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder("[batch, ");
+            if (site.component() == org.intervene4j.site.Component.ATTENTION_WEIGHTS) {
+                return "[batch, " + shapePerToken[0] + ", seq, seq]";
+            }
+            sb.append("seq");
+            for (int d : shapePerToken) sb.append(", ").append(d);
+            return sb.append(']').toString();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.intervene4j.site;
+
+import org.intervene4j.engine.Tensor;
+
+/**
+ * The site calls a forward pass makes: {@code x = sites.at(layer, Component.BLOCK_OUTPUT, x)}.
+ * With no hook registered a call is one null check and returns its argument, so the forward
+ * is bit-identical to a model without sites. Site objects are made once per model, not per call.
+ */
+public final class Sites {
+    /** No hooks: the plain model. */
+    public static final Sites NONE = new Sites(0, null);
+
+    private final SiteHook hook;
+    private final Site[][] perLayer; // [layer][component ordinal]
+    private final Site[] modelLevel;
+
+    private Sites(int layers, SiteHook hook) {
+        this.hook = hook;
+        Component[] cs = Component.values();
+        perLayer = new Site[layers][cs.length];
+        modelLevel = new Site[cs.length];
+        for (Component c : cs) {
+            if (c.perLayer) {
+                for (int l = 0; l < layers; l++) perLayer[l][c.ordinal()] = Site.of(l, c);
+            } else {
+                modelLevel[c.ordinal()] = Site.of(c);
+            }
+        }
+    }
+
+    /** Routes every site of a model with {@code layers} blocks through {@code hook}. */
+    public static Sites with(int layers, SiteHook hook) {
+        return hook == null ? NONE : new Sites(layers, hook);
+    }
+
+    /** True when a hook is registered. */
+    public boolean active() {
+        return hook != null;
+    }
+
+    /** The activation at a per-layer site, after the hook (if any) saw it. */
+    public Tensor at(int layer, Component c, Tensor x) {
+        if (hook == null) return x;
+        return checked(hook.apply(perLayer[layer][c.ordinal()], x), x, perLayer[layer][c.ordinal()]);
+    }
+
+    /** The activation at a model-level site, after the hook (if any) saw it. */
+    public Tensor at(Component c, Tensor x) {
+        if (hook == null) return x;
+        return checked(hook.apply(modelLevel[c.ordinal()], x), x, modelLevel[c.ordinal()]);
+    }
+
+    private static Tensor checked(Tensor out, Tensor in, Site site) {
+        if (out == null || !java.util.Arrays.equals(out.shape(), in.shape())) {
+            throw new IllegalStateException("hook at site '" + site + "' returned "
+                    + (out == null ? "null" : "shape " + java.util.Arrays.toString(out.shape()))
+                    + " for an activation of shape " + java.util.Arrays.toString(in.shape()));
+        }
+        return out;
+    }
+}
