@@ -6,7 +6,6 @@ import static org.intervene4j.engine.Ops.layerNorm;
 import static org.intervene4j.engine.Ops.linear;
 import static org.intervene4j.engine.Ops.scale;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.intervene4j.engine.Ops;
 import org.intervene4j.engine.Tensor;
@@ -16,8 +15,8 @@ import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.model.common.Attention;
+import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
-import org.intervene4j.site.Site;
 import org.intervene4j.site.Sites;
 
 /** GPT-2: learned positions, pre-layer-norm blocks, fused q/k/v Conv1D, tied LM head. */
@@ -107,25 +106,6 @@ public final class Gpt2Model implements CausalLM {
 
     @Override
     public List<SiteShape> sites() {
-        int d = config.dModel();
-        List<SiteShape> out = new ArrayList<>();
-        out.add(new SiteShape(Site.of(Component.EMBEDDINGS), new int[] {d}));
-        for (int l = 0; l < config.layers(); l++) {
-            out.add(new SiteShape(Site.of(l, Component.BLOCK_INPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.ATTENTION_INPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.QUERY_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.KEY_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.VALUE_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.ATTENTION_WEIGHTS), new int[] {config.heads()}));
-            out.add(new SiteShape(Site.of(l, Component.ATTENTION_VALUE_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.ATTENTION_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.MLP_INPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.MLP_ACTIVATION), new int[] {config.dFf()}));
-            out.add(new SiteShape(Site.of(l, Component.MLP_OUTPUT), new int[] {d}));
-            out.add(new SiteShape(Site.of(l, Component.BLOCK_OUTPUT), new int[] {d}));
-        }
-        out.add(new SiteShape(Site.of(Component.FINAL_NORM), new int[] {d}));
-        out.add(new SiteShape(Site.of(Component.LOGITS), new int[] {config.vocab()}));
-        return out;
+        return SiteCatalog.decoder(info());
     }
 }
