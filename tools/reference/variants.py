@@ -27,8 +27,8 @@ class Init:
     def norm_weight(self, n):
         return 1.0 + self.normal((n,), 0.2)
 
-    def embedding(self, n, d):
-        return self.normal((n, d), 1.0)
+    def embedding(self, n, d, std=1.0):
+        return self.normal((n, d), std)
 
 
 # ---------------------------------------------------------------- GPT-2
@@ -97,12 +97,12 @@ def llama_config(model_type="llama", vocab=40, d=16, layers=2, heads=4, kv_heads
     return cfg
 
 
-def llama_weights(cfg, init):
+def llama_weights(cfg, init, embed_std=1.0):
     d, vocab, inter = cfg["hidden_size"], cfg["vocab_size"], cfg["intermediate_size"]
     heads, kv = cfg["num_attention_heads"], cfg["num_key_value_heads"]
     hd = cfg.get("head_dim") or d // heads
     qkv_bias = cfg["model_type"] == "qwen2"
-    w = {"model.embed_tokens.weight": init.embedding(vocab, d)}
+    w = {"model.embed_tokens.weight": init.embedding(vocab, d, embed_std)}
     for layer in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % layer
         w[p + "input_layernorm.weight"] = init.norm_weight(d)
@@ -184,9 +184,10 @@ def bert_config(vocab=40, d=16, layers=2, heads=4, inter=32, max_pos=32, type_vo
 def bert_weights(cfg, init):
     d, vocab, inter = cfg["hidden_size"], cfg["vocab_size"], cfg["intermediate_size"]
     e = "bert.embeddings."
-    w = {e + "word_embeddings.weight": init.embedding(vocab, d),
-         e + "position_embeddings.weight": init.normal((cfg["max_position_embeddings"], d), 0.5),
-         e + "token_type_embeddings.weight": init.normal((cfg["type_vocab_size"], d), 0.5),
+    # small embeddings, as in trained BERTs, so that layer_norm_eps (1e-12) visibly matters
+    w = {e + "word_embeddings.weight": init.embedding(vocab, d, 0.05),
+         e + "position_embeddings.weight": init.normal((cfg["max_position_embeddings"], d), 0.02),
+         e + "token_type_embeddings.weight": init.normal((cfg["type_vocab_size"], d), 0.02),
          e + "LayerNorm.weight": init.norm_weight(d), e + "LayerNorm.bias": init.bias(d)}
     for layer in range(cfg["num_hidden_layers"]):
         p = "bert.encoder.layer.%d." % layer
@@ -207,6 +208,12 @@ def bert_weights(cfg, init):
     w["cls.predictions.bias"] = init.bias(vocab)
     w["cls.seq_relationship.weight"], w["cls.seq_relationship.bias"] = init.linear(2, d), init.bias(2)
     return w
+
+
+def small_embed_llama(cfg, init):
+    """Embeddings with std 0.02 as in trained Llamas: the first RMSNorm then sees mean(x^2) ~ 4e-4,
+    so rms_norm_eps (1e-6) changes its output by ~1e-3 and a wrong eps is caught."""
+    return llama_weights(cfg, init, embed_std=0.02)
 
 
 # ---------------------------------------------------------------- the list
@@ -230,8 +237,9 @@ def variants():
         "the rounded values)", gpt2_config(dtype="F16"), lambda c, i: gpt2_weights(c, i), "F16")
     add("gpt2_bf16", "gpt2 stored in BF16 (weights rounded to bfloat16, round-to-nearest-even)",
         gpt2_config(dtype="BF16"), lambda c, i: gpt2_weights(c, i), "BF16")
-    add("llama", "Llama, GQA (4 query heads, 2 kv heads), explicit head_dim=6 != hidden/heads, untied lm_head",
-        llama_config(head_dim=6), llama_weights)
+    add("llama", "Llama, GQA (4 query heads, 2 kv heads), explicit head_dim=6 != hidden/heads, untied lm_head, "
+        "small (std 0.02) token embeddings so rms_norm_eps matters",
+        llama_config(head_dim=6), small_embed_llama)
     add("llama3_rope", "Llama with rope_scaling llama3 (factor 8, low 1, high 4, original 64): with head_dim 8 "
         "and theta 1e4 the four frequencies fall in the high (kept), medium (interpolated) and low (divided) bands",
         llama_config(head_dim=8, rope_scaling={"factor": 8.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
@@ -240,8 +248,8 @@ def variants():
     add("llama_tied", "Llama with tie_word_embeddings=true (no lm_head.weight), MHA (2 heads = 2 kv heads), "
         "no head_dim field (hidden/heads = 8), rope_theta 1000",
         llama_config(heads=2, kv_heads=2, theta=1000.0, tie=True), llama_weights)
-    add("llama_f16", "llama stored in F16", llama_config(head_dim=6, dtype="F16"), llama_weights, "F16")
-    add("llama_bf16", "llama stored in BF16", llama_config(head_dim=6, dtype="BF16"), llama_weights, "BF16")
+    add("llama_f16", "llama stored in F16", llama_config(head_dim=6, dtype="F16"), small_embed_llama, "F16")
+    add("llama_bf16", "llama stored in BF16", llama_config(head_dim=6, dtype="BF16"), small_embed_llama, "BF16")
     add("qwen2", "Qwen2: q/k/v biases (o_proj none), tied embeddings, GQA 4/2, rope_theta 1e6; "
         "use_sliding_window=false so the (small) sliding_window field must be ignored",
         llama_config("qwen2", theta=1000000.0, tie=True, sliding_window=4), llama_weights)
