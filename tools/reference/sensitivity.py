@@ -156,10 +156,38 @@ def scaled_error(sites, expected, prefix):
     return worst, where
 
 
+def float32_noise(fixtures):
+    """The same reference run with float32 weights and (mostly) float32 arithmetic: the size of
+    the rounding noise a correct float32 implementation shows, per variant."""
+    def keep_dtype(self, name, value):
+        self.sites[name] = np.asarray(value)[None].copy()
+        return value
+    with open(os.path.join(fixtures, "index.json")) as f:
+        names = [v["variant"] for v in json.load(f)["variants"]]
+    worst_all = 0.0
+    with patched(ref_models.Recorder, "__call__", keep_dtype):
+        for name in names:
+            d = os.path.join(fixtures, name)
+            with open(os.path.join(d, "config.json")) as f:
+                cfg = json.load(f)
+            with open(os.path.join(d, "expected.json")) as f:
+                meta = json.load(f)
+            weights, _, _ = st_io.read(os.path.join(d, "model.safetensors"))
+            weights = {k: v.astype(np.float32) if v.dtype == np.float64 else v for k, v in weights.items()}
+            expected, _, _ = st_io.read(os.path.join(d, "expected.safetensors"))
+            for n, ids in enumerate(meta["ids"]):
+                tt = None if meta["token_type_ids"] is None else meta["token_type_ids"][n]
+                sites = {k: v.astype(np.float64) for k, v in ref_models.forward(cfg, weights, ids, tt).items()}
+                worst_all = max(worst_all, scaled_error(sites, expected, "ex%d." % n)[0])
+    return worst_all
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixtures", default=DEFAULT_OUT)
     args = parser.parse_args()
+    print("baseline: float32 run of the reference, largest err over all variants and sites %.2e"
+          % float32_noise(args.fixtures))
     missed = 0
     for variant, desc, edit_cfg, edit_w, patches, zero_tt in MUTATIONS:
         d = os.path.join(args.fixtures, variant)
