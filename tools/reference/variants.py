@@ -144,6 +144,7 @@ def neox_config(vocab=40, d=16, layers=2, heads=2, inter=32, parallel=True, rope
         cfg.update({"rope_parameters": {"partial_rotary_factor": pct, "rope_theta": float(theta),
                                         "rope_type": "default"},
                     "transformers_version": "5.0.0"})
+        cfg["dtype"] = cfg.pop("torch_dtype")  # recent transformers write `dtype`
     return cfg
 
 
