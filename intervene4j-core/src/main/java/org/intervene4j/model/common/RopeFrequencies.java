@@ -19,10 +19,31 @@ public final class RopeFrequencies {
         return f;
     }
 
-    /** Frequencies for a config's {@code rope_theta} and {@code rope_scaling}. */
+    /**
+     * The rotary base: {@code rope_parameters.rope_theta} (transformers v5), else
+     * {@code rope_theta}, else {@code legacyField} when given (GPT-NeoX's {@code rotary_emb_base}),
+     * else 10000.
+     */
+    public static double theta(HfConfig c, String legacyField) {
+        JsonNode params = c.object("rope_parameters");
+        if (params != null && params.has("rope_theta")) {
+            JsonNode t = params.get("rope_theta");
+            if (!t.isNumber() || t.asDouble() <= 0) throw c.invalid("rope_parameters.rope_theta", "must be a positive number");
+            return t.asDouble();
+        }
+        if (c.has("rope_theta")) return c.number("rope_theta");
+        if (legacyField != null && c.has(legacyField)) return c.number(legacyField);
+        return 10000.0;
+    }
+
+    /**
+     * Frequencies for rotary width {@code rot} and base {@code theta}, scaled per
+     * {@code rope_scaling} (transformers v4) or {@code rope_parameters} (v5).
+     */
     public static float[] fromConfig(HfConfig c, int rot, double theta) {
         double[] f = base(rot, theta);
         JsonNode scaling = c.object("rope_scaling");
+        if (scaling == null) scaling = c.object("rope_parameters");
         if (scaling != null) {
             JsonNode typeNode = scaling.has("rope_type") ? scaling.get("rope_type") : scaling.get("type");
             String type = typeNode == null ? "default" : typeNode.asText();
