@@ -114,15 +114,14 @@ class GemmTest {
         Random rng = new Random(7);
         // {m, n, k}: rows over several MC blocks, depth over several KC blocks, ragged everywhere;
         // one tall-thin (split over rows) and one short-wide (split over columns).
-        int[][] shapes = {{1003, 45, 530}, {37, 1001, 300}, {200, 130, 70}};
+        int[][] shapes = {{517, 21, 300}, {37, 333, 290}, {200, 130, 70}};
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
                 Problem pr = new Problem(rng, s[0], s[1], s[2], (layout & 1) != 0, (layout & 2) != 0);
-                for (boolean accumulate : new boolean[] {false, true}) {
-                    double err = pr.error(pr.run(true, accumulate), accumulate);
-                    assertThat(err).as("shape %dx%dx%d layout %d accumulate %s", s[0], s[1], s[2], layout, accumulate)
-                            .isLessThan(1e-6);
-                }
+                boolean accumulate = (layout & 1) == 0;
+                double err = pr.error(pr.run(true, accumulate), accumulate);
+                assertThat(err).as("shape %dx%dx%d layout %d accumulate %s", s[0], s[1], s[2], layout, accumulate)
+                        .isLessThan(1e-6);
             }
         }
     }
