@@ -27,6 +27,8 @@ final class VectorGemm {
     static final int MC = 192;
     /** Columns of B packed at once (a KC x NC block sits in L3). */
     static final int NC = 4096;
+    /** Products with fewer rows (or columns) than this go to {@link ThinGemm}. */
+    static final int THIN = 4;
     /** Minimum multiply-adds per thread before a product is split across threads. */
     private static final long MIN_WORK_PER_THREAD = 1L << 17;
 
@@ -39,6 +41,13 @@ final class VectorGemm {
         float[] aPack(int size) {
             if (aPack.length < size) aPack = new float[size];
             return aPack;
+        }
+
+        float[] gather = new float[0];
+
+        float[] gather(int size) {
+            if (gather.length < size) gather = new float[size];
+            return gather;
         }
 
         float[] bPack(int size) {
@@ -56,6 +65,7 @@ final class VectorGemm {
                          float[] a, int aOff, int aRow, int aCol,
                          float[] b, int bOff, int bRow, int bCol,
                          float[] c, int cOff, int ldc, boolean accumulate) {
+        if (thin(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate)) return;
         WorkerPool pool = WorkerPool.global();
         long work = (long) m * n * k;
         int parts = (int) Math.min(pool.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
@@ -85,6 +95,37 @@ final class VectorGemm {
                 }
             }
         });
+    }
+
+    /**
+     * Routes products with fewer than {@link #THIN} rows or columns to {@link ThinGemm} when the
+     * layout suits it; returns false when the packed kernel should run.
+     */
+    private static boolean thin(int m, int n, int k,
+                                float[] a, int aOff, int aRow, int aCol,
+                                float[] b, int bOff, int bRow, int bCol,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < THIN && bCol == 1) {
+            ThinGemm.rowsTimesMatrix(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, ldc, accumulate);
+            return true;
+        }
+        if (aCol == 1 && (m < THIN || n < THIN)) {
+            if (bRow == 1) {
+                ThinGemm.dots(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, ldc, accumulate);
+                return true;
+            }
+            if (n < THIN) {
+                // Gather B's few columns into contiguous rows so every dot product streams.
+                Workspace ws = WORKSPACE.get();
+                float[] cols = ws.gather(n * k);
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < k; p++) cols[j * k + p] = b[bOff + p * bRow + j * bCol];
+                }
+                ThinGemm.dots(m, n, k, a, aOff, aRow, cols, 0, k, c, cOff, ldc, accumulate);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One thread's share: rows [i0, i1) and columns [j0, j1) of C, the full depth k. */
