@@ -115,9 +115,9 @@ class GemmTest {
         // {m, n, k}: rows over several MC blocks, depth over several KC blocks, ragged everywhere;
         // one tall-thin (split over rows) and one short-wide (split over columns); then two thin
         // products (few rows, few columns) that skip packing.
-        int[][] shapes = {{517, 21, 300}, {37, 333, 290}, {200, 130, 70}, {3, 1001, 150}, {700, 2, 150}};
+        int[][] shapes = {{300, 21, 270}, {37, 200, 260}, {200, 130, 70}, {3, 1001, 150}, {700, 2, 150}};
         for (int[] s : shapes) {
-            for (int layout = 0; layout < 4; layout++) {
+            for (int layout : new int[] {0, 3, rng.nextInt(4)}) {
                 Problem pr = new Problem(rng, s[0], s[1], s[2], (layout & 1) != 0, (layout & 2) != 0);
                 boolean accumulate = (layout & 1) == 0;
                 double err = pr.error(pr.run(true, accumulate), accumulate);
