@@ -7,6 +7,12 @@ package org.intervene4j.engine.kernel;
  * kernel. Dispatches to the vectorized or scalar implementation per {@link KernelConfig}.
  */
 public final class Gemm {
+    /**
+     * Products with fewer multiply-adds than this skip packing: the scalar loop is faster than
+     * setting up blocked kernels for them.
+     */
+    static final long SMALL_PRODUCT = 4096;
+
     private Gemm() {}
 
     /**
@@ -19,6 +25,46 @@ public final class Gemm {
                                 float[] a, int aOff, int aRow, int aCol,
                                 float[] b, int bOff, int bRow, int bCol,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
-        throw new UnsupportedOperationException("Gemm.multiply: not yet implemented");
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("Gemm.multiply: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
+        if (!KernelConfig.vectorized() || (long) m * n * k < SMALL_PRODUCT) {
+            ScalarGemm.multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+        } else {
+            VectorGemm.multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * A batch of independent products of equal sizes: product t reads A at {@code aOffs[t]}, B
+     * at {@code bOffs[t]} and writes C at {@code cOffs[t]} (strides shared). Small products
+     * run in parallel over the batch; large ones run one after another, each parallel inside.
+     * Two products must not write the same C unless the batch is run sequentially, so
+     * {@code cOffs} must be distinct.
+     */
+    public static void multiplyBatched(int batch, int m, int n, int k,
+                                       float[] a, int[] aOffs, int aRow, int aCol,
+                                       float[] b, int[] bOffs, int bRow, int bCol,
+                                       float[] c, int[] cOffs, int ldc, boolean accumulate) {
+        if (batch <= 0) return;
+        long work = (long) m * n * k;
+        if (work >= (1L << 20) || batch == 1) {
+            for (int t = 0; t < batch; t++) {
+                multiply(m, n, k, a, aOffs[t], aRow, aCol, b, bOffs[t], bRow, bCol, c, cOffs[t], ldc, accumulate);
+            }
+            return;
+        }
+        WorkerPool.global().parallelFor(batch, Math.max(work, 1), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                multiply(m, n, k, a, aOffs[t], aRow, aCol, b, bOffs[t], bRow, bCol, c, cOffs[t], ldc, accumulate);
+            }
+        });
     }
 }

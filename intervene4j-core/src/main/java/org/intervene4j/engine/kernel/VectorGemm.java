@@ -1,0 +1,343 @@
+package org.intervene4j.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Cache-blocked, packed single-precision GEMM on the Vector API.
+ *
+ * <p>Loop structure (outermost first): column blocks of {@link #NC}, depth blocks of
+ * {@link #KC} (B's block is packed into NR-wide panels), row blocks of {@link #MC} (A's block
+ * is packed into MR-tall panels), then NR x MR register tiles computed by the micro-kernel.
+ * Packing copies any strided or transposed operand into the exact order the micro-kernel
+ * reads, zero-padding ragged edges, so one kernel serves every layout and size. Edge tiles are
+ * computed into a scratch tile and merged. Threads split C into disjoint column (or row)
+ * ranges; each thread packs into its own reusable buffers.
+ */
+final class VectorGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector register. */
+    private static final int L = S.length();
+    /** Register tile: MR rows of C by NR = 2 vectors of columns (MR * 2 accumulators). */
+    static final int MR = 8;
+    static final int NR = 2 * L;
+    /** Depth of one packed block: a kc x NR panel of B stays in L1 while A panels stream. */
+    static final int KC = 256;
+    /** Rows of A packed at once (an MC x KC block sits in L2). */
+    static final int MC = 192;
+    /** Columns of B packed at once (a KC x NC block sits in L3). */
+    static final int NC = 4096;
+    /** Products with fewer rows (or columns) than this go to {@link ThinGemm}. */
+    static final int THIN = 4;
+    /** Minimum multiply-adds per thread before a product is split across threads. */
+    private static final long MIN_WORK_PER_THREAD = 1L << 17;
+
+    /** Per-thread pack buffers and scratch tile, grown on demand and reused (no GC churn). */
+    private static final class Workspace {
+        float[] aPack = new float[0];
+        float[] bPack = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] aPack(int size) {
+            if (aPack.length < size) aPack = new float[size];
+            return aPack;
+        }
+
+        float[] gather = new float[0];
+
+        float[] gather(int size) {
+            if (gather.length < size) gather = new float[size];
+            return gather;
+        }
+
+        float[] bPack(int size) {
+            if (bPack.length < size) bPack = new float[size];
+            return bPack;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private VectorGemm() {}
+
+    /** {@code C[m, n] (+)= A[m, k] B[k, n]}; see {@link Gemm#multiply}. Requires m, n, k >= 1. */
+    static void multiply(int m, int n, int k,
+                         float[] a, int aOff, int aRow, int aCol,
+                         float[] b, int bOff, int bRow, int bCol,
+                         float[] c, int cOff, int ldc, boolean accumulate) {
+        if (thin(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate)) return;
+        WorkerPool pool = WorkerPool.global();
+        long work = (long) m * n * k;
+        int parts = (int) Math.min(pool.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
+        int nPanels = (n + NR - 1) / NR;
+        int mPanels = (m + MR - 1) / MR;
+        // Splitting columns makes every thread pack all of A (m*k), splitting rows all of B
+        // (k*n): split the dimension whose redundant packing is cheaper, if it has the panels.
+        boolean splitColumns = (m <= n && nPanels >= parts) || mPanels < parts;
+        parts = Math.min(parts, Math.max(splitColumns ? nPanels : mPanels, 1));
+        if (parts <= 1) {
+            block(0, m, 0, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+            return;
+        }
+        final int p = parts;
+        final boolean cols = splitColumns;
+        final int panels = cols ? nPanels : mPanels;
+        final int step = cols ? NR : MR;
+        pool.parallelFor(p, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int lo = (int) ((long) panels * t / p) * step;
+                int hi = (int) Math.min((long) panels * (t + 1) / p * step, cols ? n : m);
+                if (lo >= hi) continue;
+                if (cols) {
+                    block(0, m, lo, hi, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+                } else {
+                    block(lo, hi, 0, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+                }
+            }
+        });
+    }
+
+    /**
+     * Routes products with fewer than {@link #THIN} rows or columns to {@link ThinGemm} when the
+     * layout suits it; returns false when the packed kernel should run.
+     */
+    private static boolean thin(int m, int n, int k,
+                                float[] a, int aOff, int aRow, int aCol,
+                                float[] b, int bOff, int bRow, int bCol,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < THIN && bCol == 1) {
+            ThinGemm.rowsTimesMatrix(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, ldc, accumulate);
+            return true;
+        }
+        if (aCol == 1 && (m < THIN || n < THIN)) {
+            if (bRow == 1) {
+                ThinGemm.dots(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, ldc, accumulate);
+                return true;
+            }
+            if (n < THIN) {
+                // Gather B's few columns into contiguous rows so every dot product streams.
+                Workspace ws = WORKSPACE.get();
+                float[] cols = ws.gather(n * k);
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < k; p++) cols[j * k + p] = b[bOff + p * bRow + j * bCol];
+                }
+                ThinGemm.dots(m, n, k, a, aOff, aRow, cols, 0, k, c, cOff, ldc, accumulate);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One thread's share: rows [i0, i1) and columns [j0, j1) of C, the full depth k. */
+    private static void block(int i0, int i1, int j0, int j1, int k,
+                              float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int bRow, int bCol,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+        Workspace ws = WORKSPACE.get();
+        int kcMax = Math.min(KC, k);
+        float[] bPack = ws.bPack(kcMax * roundUp(Math.min(NC, j1 - j0), NR));
+        float[] aPack = ws.aPack(kcMax * roundUp(Math.min(MC, i1 - i0), MR));
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bOff + pc * bRow + jc * bCol, bRow, bCol, kc, nc, bPack);
+                boolean add = accumulate || pc > 0;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
+                    macroTile(mc, nc, kc, aPack, bPack, c, cOff + ic * ldc + jc, ldc, add, ws.tile);
+                }
+            }
+        }
+    }
+
+    /** All register tiles of one packed (mc x kc) x (kc x nc) block product. */
+    private static void macroTile(int mc, int nc, int kc, float[] aPack, float[] bPack,
+                                  float[] c, int cOff, int ldc, boolean add, float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cTile = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, aPack, ir * kc, bPack, jr * kc, c, cTile, ldc, add);
+                } else {
+                    kernel(kc, aPack, ir * kc, bPack, jr * kc, tile, 0, NR, false);
+                    mergeEdge(tile, mr, nr, c, cTile, ldc, add);
+                }
+            }
+        }
+    }
+
+    /** Copies (or adds) the valid mr x nr corner of a scratch tile into C. */
+    private static void mergeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+        for (int r = 0; r < mr; r++) {
+            int t = r * NR;
+            int o = cOff + r * ldc;
+            if (add) {
+                for (int j = 0; j < nr; j++) c[o + j] += tile[t + j];
+            } else {
+                System.arraycopy(tile, t, c, o, nr);
+            }
+        }
+    }
+
+    /**
+     * Packs B[0:kc, 0:nc] (element (p, j) at {@code b[off + p*rs + j*cs]}) into NR-wide panels:
+     * panel q holds, for each p, the NR values of columns q*NR.., zero-padded past nc.
+     */
+    static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] dst) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int nr = Math.min(NR, nc - j0);
+            int d = j0 * kc;
+            int src = off + j0 * cs;
+            if (cs == 1 && nr == NR) {
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    src += rs;
+                    d += NR;
+                }
+            } else if (cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, src, dst, d, nr);
+                    for (int j = nr; j < NR; j++) dst[d + j] = 0f;
+                    src += rs;
+                    d += NR;
+                }
+            } else {
+                // Column-major source (a transposed B): read each column contiguously.
+                for (int j = 0; j < nr; j++) {
+                    int s = src + j * cs;
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = b[s + p * rs];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs A[0:mc, 0:kc] (element (i, p) at {@code a[off + i*rs + p*cs]}) into MR-tall panels:
+     * panel q holds, for each p, the MR values of rows q*MR.., zero-padded past mc.
+     */
+    static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] dst) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int mr = Math.min(MR, mc - i0);
+            int d = i0 * kc;
+            int src = off + i0 * rs;
+            if (rs == 1 && mr == MR) {
+                // Column-major source (a transposed A): each step p is MR contiguous values.
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, src + p * cs, dst, d + p * MR, MR);
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int s = src + r * rs;
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[s + p * cs];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * The 8 x NR register tile: 16 accumulators, each packed step p broadcasts 8 values of A
+     * against two vectors of B. Written out by hand (no helper taking vectors, no reassigned
+     * vector variables) so C2 keeps every vector in a register instead of boxing it.
+     */
+    private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                               float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+        FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+        FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+        int ai = apOff;
+        int bi = bpOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            c0a = a0.fma(b0, c0a);
+            c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c1a = a1.fma(b0, c1a);
+            c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c2a = a2.fma(b0, c2a);
+            c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c3a = a3.fma(b0, c3a);
+            c3b = a3.fma(b1, c3b);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c4a = a4.fma(b0, c4a);
+            c4b = a4.fma(b1, c4b);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c5a = a5.fma(b0, c5a);
+            c5b = a5.fma(b1, c5b);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c6a = a6.fma(b0, c6a);
+            c6b = a6.fma(b1, c6b);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c7a = a7.fma(b0, c7a);
+            c7b = a7.fma(b1, c7b);
+            ai += MR;
+            bi += NR;
+        }
+        int o0 = cOff;
+        int o1 = cOff + 1 * ldc;
+        int o2 = cOff + 2 * ldc;
+        int o3 = cOff + 3 * ldc;
+        int o4 = cOff + 4 * ldc;
+        int o5 = cOff + 5 * ldc;
+        int o6 = cOff + 6 * ldc;
+        int o7 = cOff + 7 * ldc;
+        if (add) {
+            c0a.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0b.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c1a.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1b.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c2a.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2b.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c3a.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3b.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c4a.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4b.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c5a.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5b.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+            c6a.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
+            c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
+            c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
+            c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+        } else {
+            c0a.intoArray(c, o0);
+            c0b.intoArray(c, o0 + L);
+            c1a.intoArray(c, o1);
+            c1b.intoArray(c, o1 + L);
+            c2a.intoArray(c, o2);
+            c2b.intoArray(c, o2 + L);
+            c3a.intoArray(c, o3);
+            c3b.intoArray(c, o3 + L);
+            c4a.intoArray(c, o4);
+            c4b.intoArray(c, o4 + L);
+            c5a.intoArray(c, o5);
+            c5b.intoArray(c, o5 + L);
+            c6a.intoArray(c, o6);
+            c6b.intoArray(c, o6 + L);
+            c7a.intoArray(c, o7);
+            c7b.intoArray(c, o7 + L);
+        }
+    }
+}
