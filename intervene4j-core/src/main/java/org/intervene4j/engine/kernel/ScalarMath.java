@@ -28,7 +28,7 @@ public final class ScalarMath {
     static final float[] ERFC_Q = {-1.74618817e-05f, 0.282529116f, 0.277560979f, 0.272604197f,
             0.0903295949f, 0.249505371f, -0.160322741f, -0.0531301871f, 0.0410384052f};
     /** Beyond this |z| erfc underflows to 0 in float; the argument is capped to keep z*z finite. */
-    static final float ERFC_CAP = 10f;
+    static final float ERFC_CAP = 10.5f;
 
     /** The error function, float accuracy (about 2.6e-7 relative). */
     public static float erf(float z) {
@@ -87,12 +87,28 @@ public final class ScalarMath {
 
     /** GELU, exact: {@code x * Phi(x) = 0.5 x erfc(-x / sqrt 2)}. */
     public static float geluErf(float x) {
-        return 0.5f * x * erfc(-x * INV_SQRT2);
+        return 0.5f * x * phiTail(x);
+    }
+
+    /**
+     * 2 Phi(x) = erfc(-x / sqrt 2). In the tail the exponent is formed as x^2 / 2 from x itself
+     * (exact halving), not from the rounded z = x / sqrt 2, whose error would grow with z^2.
+     */
+    static float phiTail(float x) {
+        float z = -x * INV_SQRT2;
+        if (Math.abs(z) < 0.5f || Float.isNaN(x)) return erfc(z);
+        float xa = Math.min(Math.abs(x), ERFC_CAP / INV_SQRT2);
+        float a = Math.min(Math.abs(z), ERFC_CAP);
+        float t = 1f / (1f + 0.5f * a);
+        float h = xa * xa;
+        float err = Math.fma(xa, xa, -h) * 0.5f;
+        float r = (float) Math.exp(-0.5f * h) * (1f - err) * poly(ERFC_Q, t);
+        return z < 0 ? 2f - r : r;
     }
 
     /** d geluErf / dx = Phi(x) + x phi(x). */
     static float geluErfGrad(float x) {
-        float cdf = 0.5f * erfc(-x * INV_SQRT2);
+        float cdf = 0.5f * phiTail(x);
         float pdf = INV_SQRT_2PI * (float) Math.exp(-0.5 * x * x);
         return cdf + x * pdf;
     }

@@ -43,6 +43,8 @@ final class VectorFloatMath {
     // Taylor coefficients of tanh(x)/x in x^2, used for |x| < TANH_SMALL (error < 3e-9 there).
     private static final float T1 = -1f / 3, T2 = 2f / 15, T3 = -17f / 315, T4 = 62f / 2835, T5 = -1382f / 155925;
     private static final float TANH_SMALL = 0.3f;
+    private static final double GELU_C_D = Math.sqrt(2 / Math.PI);
+    private static final double GELU_K_D = 0.044715;
 
     /** Functions evaluated block-wise; the *_GRAD ones multiply the derivative by g. */
     enum Fn { EXP, SIGMOID, SILU, TANH, GELU, GELU_ERF, ERF, ERFC, GELU_GRAD, GELU_ERF_GRAD, SILU_GRAD }
@@ -67,12 +69,12 @@ final class VectorFloatMath {
                 exp(buf, X, X, n);
                 return;
             case SIGMOID:
-                negArg(buf, -1f, n);
+                negAbsArg(buf, n);
                 exp(buf, T, T, n);
                 sigmoidCombine(buf, n);
                 return;
             case SILU:
-                negArg(buf, -1f, n);
+                negAbsArg(buf, n);
                 exp(buf, T, T, n);
                 siluCombine(buf, n);
                 return;
@@ -84,34 +86,36 @@ final class VectorFloatMath {
             case GELU:
                 geluArg(buf, n);
                 exp(buf, T, T, n);
-                siluCombine(buf, n); // x / (1 + e^-2u)
+                lowPart(buf, n);
+                siluCombine(buf, n); // x sigmoid(2u)
                 return;
             case GELU_GRAD:
                 geluArg(buf, n);
                 exp(buf, T, T, n);
+                lowPart(buf, n);
                 geluGradCombine(buf, n);
                 return;
             case SILU_GRAD:
-                negArg(buf, -1f, n);
+                negAbsArg(buf, n);
                 exp(buf, T, T, n);
                 siluGradCombine(buf, n);
                 return;
             case ERF:
             case ERFC:
-                erfcArg(buf, 1f, n);
+                erfcArg(buf, 1f, 1f, n);
                 exp(buf, T, T, n);
-                erfPass(buf, 1f, fn == Fn.ERF, X, n);
+                erfPass(buf, 1f, 1f, fn == Fn.ERF, X, n);
                 return;
             case GELU_ERF:
-                erfcArg(buf, -ScalarMath.INV_SQRT2, n);
+                erfcArg(buf, -ScalarMath.INV_SQRT2, 0.5f, n);
                 exp(buf, T, T, n);
-                erfPass(buf, -ScalarMath.INV_SQRT2, false, T, n);
+                erfPass(buf, -ScalarMath.INV_SQRT2, 0.5f, false, T, n);
                 geluErfCombine(buf, n);
                 return;
             case GELU_ERF_GRAD:
-                erfcArg(buf, -ScalarMath.INV_SQRT2, n);
+                erfcArg(buf, -ScalarMath.INV_SQRT2, 0.5f, n);
                 exp(buf, T, T, n);
-                erfPass(buf, -ScalarMath.INV_SQRT2, false, T, n);
+                erfPass(buf, -ScalarMath.INV_SQRT2, 0.5f, false, T, n);
                 halfSquareArg(buf, n);
                 exp(buf, U, U, n);
                 geluErfGradCombine(buf, n);
@@ -154,9 +158,9 @@ final class VectorFloatMath {
         }
     }
 
-    /** T = c * X. */
-    private static void negArg(float[] buf, float c, int n) {
-        for (int i = 0; i < n; i += L) FloatVector.fromArray(S, buf, X + i).mul(c).intoArray(buf, T + i);
+    /** T = -|X| (sigmoid-type functions use e^-|v|, which never overflows). */
+    private static void negAbsArg(float[] buf, int n) {
+        for (int i = 0; i < n; i += L) FloatVector.fromArray(S, buf, X + i).abs().neg().intoArray(buf, T + i);
     }
 
     /** T = -2|X|. */
@@ -164,19 +168,38 @@ final class VectorFloatMath {
         for (int i = 0; i < n; i += L) FloatVector.fromArray(S, buf, X + i).abs().mul(-2f).intoArray(buf, T + i);
     }
 
-    /** T = -2u = -2 sqrt(2/pi) (X + 0.044715 X^3). */
+    /**
+     * T + U = -|2u| = -2 sqrt(2/pi) |X + 0.044715 X^3| as a float pair (hi, lo), computed in
+     * double: in float the exponent's relative rounding error (~3e-7) would turn into a
+     * relative error of |2u| * 3e-7 in the negative tail of GELU. C2 vectorizes this loop.
+     */
     private static void geluArg(float[] buf, int n) {
-        for (int i = 0; i < n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, buf, X + i);
-            x.mul(x).fma(ScalarMath.GELU_K, 1f).mul(x).mul(-2f * ScalarMath.GELU_C).intoArray(buf, T + i);
+        for (int i = 0; i < n; i++) {
+            double x = buf[X + i];
+            double a = -2.0 * GELU_C_D * Math.abs(x) * (1.0 + GELU_K_D * x * x);
+            float hi = (float) a;
+            buf[T + i] = hi;
+            buf[U + i] = (float) (a - hi);
         }
     }
 
-    /** T = -min(|c X|, cap)^2 (the exp argument of the erfc tail at z = c X). */
-    private static void erfcArg(float[] buf, float c, int n) {
+    /** T = T (1 + U): applies the low part of the exponent, e^(hi + lo) = e^hi (1 + lo). */
+    private static void lowPart(float[] buf, int n) {
         for (int i = 0; i < n; i += L) {
-            FloatVector a = FloatVector.fromArray(S, buf, X + i).mul(c).abs().min(ScalarMath.ERFC_CAP);
-            a.mul(a).neg().intoArray(buf, T + i);
+            FloatVector t = FloatVector.fromArray(S, buf, T + i);
+            t.fma(FloatVector.fromArray(S, buf, U + i), t).intoArray(buf, T + i);
+        }
+    }
+
+    /**
+     * T = -min(|z|, cap)^2 at z = c X, computed as {@code c^2 X^2} with c^2 exact (1 or 1/2) so
+     * that no rounding of c enters the exponent (its error would grow with z^2 in the tail).
+     */
+    private static void erfcArg(float[] buf, float c, float c2, int n) {
+        float xCap = ScalarMath.ERFC_CAP / Math.abs(c);
+        for (int i = 0; i < n; i += L) {
+            FloatVector a = FloatVector.fromArray(S, buf, X + i).abs().min(xCap);
+            a.mul(a).mul(-c2).intoArray(buf, T + i);
         }
     }
 
@@ -188,18 +211,23 @@ final class VectorFloatMath {
         }
     }
 
-    /** X = 1 / (1 + T). */
+    /** X = sigmoid(v) from T = e^-|v|, v with the sign of X: {@code (X < 0 ? T : 1) / (1 + T)}. */
     private static void sigmoidCombine(float[] buf, int n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
-            one.div(FloatVector.fromArray(S, buf, T + i).add(1f)).intoArray(buf, X + i);
+            FloatVector x = FloatVector.fromArray(S, buf, X + i);
+            FloatVector e = FloatVector.fromArray(S, buf, T + i);
+            one.blend(e, x.compare(VectorOperators.LT, 0f)).div(e.add(1f)).intoArray(buf, X + i);
         }
     }
 
-    /** X = X / (1 + T). */
+    /** X = X sigmoid(v) from T = e^-|v|, v with the sign of X (SiLU: v = X; GELU: v = 2u). */
     private static void siluCombine(float[] buf, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
-            FloatVector.fromArray(S, buf, X + i).div(FloatVector.fromArray(S, buf, T + i).add(1f)).intoArray(buf, X + i);
+            FloatVector x = FloatVector.fromArray(S, buf, X + i);
+            FloatVector e = FloatVector.fromArray(S, buf, T + i);
+            x.mul(one.blend(e, x.compare(VectorOperators.LT, 0f)).div(e.add(1f))).intoArray(buf, X + i);
         }
     }
 
@@ -225,33 +253,36 @@ final class VectorFloatMath {
         }
     }
 
-    /** X = G * d gelu/dx from T = e^-2u: s + X s (1 - s) 2u', s = 1 / (1 + T). */
+    /** X = G * d gelu/dx from T = e^-|2u|: s + X s (1 - s) 2u', s = 1 / (1 + T). */
     private static void geluGradCombine(float[] buf, int n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, X + i);
-            FloatVector s = one.div(FloatVector.fromArray(S, buf, T + i).add(1f));
+            FloatVector e = FloatVector.fromArray(S, buf, T + i);
+            FloatVector s = one.blend(e, x.compare(VectorOperators.LT, 0f)).div(e.add(1f));
             FloatVector du2 = x.mul(x).fma(3f * ScalarMath.GELU_K, 1f).mul(2f * ScalarMath.GELU_C);
             FloatVector d = x.mul(s).mul(one.sub(s)).fma(du2, s);
             d.mul(FloatVector.fromArray(S, buf, G + i)).intoArray(buf, X + i);
         }
     }
 
-    /** X = G * d silu/dx from T = e^-X: s + X s (1 - s), s = 1 / (1 + T). */
+    /** X = G * d silu/dx from T = e^-|X|: s + X s (1 - s), s = 1 / (1 + T). */
     private static void siluGradCombine(float[] buf, int n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, X + i);
-            FloatVector s = one.div(FloatVector.fromArray(S, buf, T + i).add(1f));
+            FloatVector e = FloatVector.fromArray(S, buf, T + i);
+            FloatVector s = one.blend(e, x.compare(VectorOperators.LT, 0f)).div(e.add(1f));
             x.mul(s).fma(one.sub(s), s).mul(FloatVector.fromArray(S, buf, G + i)).intoArray(buf, X + i);
         }
     }
 
     /**
-     * buf[dst] = erf(z) or erfc(z) at z = c X, from T = e^-min(|z|, cap)^2 (the formulas of
+     * buf[dst] = erf(z) or erfc(z) at z = c X, from T = e^-min(|z|, cap)^2 (c2 = c^2, exact) (the formulas of
      * {@link ScalarMath#erfc}; written out in one loop so that no vector crosses a call).
      */
-    private static void erfPass(float[] buf, float c, boolean erf, int dst, int n) {
+    private static void erfPass(float[] buf, float c, float c2, boolean erf, int dst, int n) {
+        float xCap = ScalarMath.ERFC_CAP / Math.abs(c);
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
         float[] pc = ScalarMath.ERF_P;
@@ -277,7 +308,8 @@ final class VectorFloatMath {
             FloatVector erfSmall = z.mul(p);
             FloatVector ac = a.min(ScalarMath.ERFC_CAP);
             FloatVector t = one.div(ac.fma(0.5f, 1f));
-            FloatVector err = ac.fma(ac, ac.mul(ac).neg()); // rounding error of ac^2
+            FloatVector xa = FloatVector.fromArray(S, buf, X + i).abs().min(xCap);
+            FloatVector err = xa.fma(xa, xa.mul(xa).neg()).mul(c2); // rounding error of the exponent
             FloatVector q = t.fma(qc[8], qc[7]);
             q = q.fma(t, q6);
             q = q.fma(t, q5);
