@@ -23,8 +23,13 @@ final class Reference {
         return 1 / (1 + Math.exp(-x));
     }
 
+    /**
+     * GELU (tanh form) as {@code x * sigmoid(2u)}: equal to {@code 0.5x(1 + tanh u)}, but the
+     * latter cancels even in double for x below about -5.
+     */
     static double gelu(double x) {
-        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+        double u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+        return x / (1 + Math.exp(-2 * u));
     }
 
     static double geluErf(double x) {
