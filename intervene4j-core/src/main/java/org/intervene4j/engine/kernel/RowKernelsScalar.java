@@ -28,18 +28,22 @@ final class RowKernelsScalar {
 
     static void logSumExpRow(float[] x, int xo, int n, float[] out, int at) {
         float m = max(x, xo, n);
-        double sum = 0;
-        if (m != Float.NEGATIVE_INFINITY) {
-            for (int i = 0; i < n; i++) sum += (float) Math.exp(x[xo + i] - m);
-        }
         out[at] = m;
-        out[at + 1] = (float) Math.log(sum);
+        out[at + 1] = (float) Math.log(sumExpShifted(x, xo, n, m));
+    }
+
+    /** {@code sum(exp(x - m))}, 0 when m is -infinity (an empty or all -infinity row). */
+    private static double sumExpShifted(float[] x, int xo, int n, float m) {
+        if (m == Float.NEGATIVE_INFINITY) return 0;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += (float) Math.exp(x[xo + i] - m);
+        return sum;
     }
 
     static void logSoftmaxRow(float[] x, int xo, float[] y, int yo, int n) {
-        float[] lse = new float[2];
-        logSumExpRow(x, xo, n, lse, 0);
-        for (int i = 0; i < n; i++) y[yo + i] = (x[xo + i] - lse[0]) - lse[1];
+        float m = max(x, xo, n);
+        float ls = (float) Math.log(sumExpShifted(x, xo, n, m));
+        for (int i = 0; i < n; i++) y[yo + i] = (x[xo + i] - m) - ls;
     }
 
     static void expShiftScaleRow(float[] x, int xo, float shift1, float shift2, float scale, float[] y, int yo, int n) {

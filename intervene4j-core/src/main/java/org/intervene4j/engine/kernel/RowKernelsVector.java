@@ -6,13 +6,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorized row kernels (see {@link RowKernels} for the contracts). Full vectors run over
- * {@code loopBound(n)}; the tail runs scalar. Sums accumulate in float lanes.
+ * {@code loopBound(n)}; the tail runs scalar. Sums accumulate in float lanes over blocks of
+ * {@link #BLOCK} elements and in double across blocks, so a 50k-element row (a vocabulary)
+ * keeps float-level accuracy.
  */
 final class RowKernelsVector {
     private RowKernelsVector() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Elements summed in float lanes before the partial sum moves to a double; a multiple of L. */
+    private static final int BLOCK = 64 * L;
 
     static float max(float[] x, int xo, int n) {
         int bound = S.loopBound(n);
@@ -30,20 +34,24 @@ final class RowKernelsVector {
     /** {@code y = exp(x - shift1 - shift2) * scale}, returning the sum of the unscaled exps. */
     private static float expShift(float[] x, int xo, float shift1, float shift2, float scale, float[] y, int yo, int n) {
         int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
+        double sum = 0;
         int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, xo + i).sub(shift1).sub(shift2));
-            acc = acc.add(e);
-            e.mul(scale).intoArray(y, yo + i);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, xo + i).sub(shift1).sub(shift2));
+                acc = acc.add(e);
+                e.mul(scale).intoArray(y, yo + i);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float e = (float) Math.exp((x[xo + i] - shift1) - shift2);
             sum += e;
             y[yo + i] = e * scale;
         }
-        return sum;
+        return (float) sum;
     }
 
     private static void scaleInPlace(float[] y, int yo, float s, int n) {
@@ -55,22 +63,30 @@ final class RowKernelsVector {
 
     private static float sum(float[] x, int xo, int n) {
         int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
+        double s = 0;
         int i = 0;
-        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
+            s += acc.reduceLanes(VectorOperators.ADD);
+        }
         for (; i < n; i++) s += x[xo + i];
-        return s;
+        return (float) s;
     }
 
     private static float dot(float[] a, int ao, float[] b, int bo, int n) {
         int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
+        double s = 0;
         int i = 0;
-        for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+            s += acc.reduceLanes(VectorOperators.ADD);
+        }
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
-        return s;
+        return (float) s;
     }
 
     static void softmaxRow(float[] x, int xo, float[] y, int yo, int n) {
@@ -85,24 +101,29 @@ final class RowKernelsVector {
 
     static void logSumExpRow(float[] x, int xo, int n, float[] out, int at) {
         float m = max(x, xo, n);
-        float sum = 0f;
-        if (m != Float.NEGATIVE_INFINITY) {
-            int bound = S.loopBound(n);
-            FloatVector acc = FloatVector.zero(S);
-            int i = 0;
-            for (; i < bound; i += L) acc = acc.add(VectorExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
-            sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < n; i++) sum += (float) Math.exp(x[xo + i] - m);
-        }
         out[at] = m;
-        out[at + 1] = (float) Math.log(sum);
+        out[at + 1] = (float) Math.log(sumExpShifted(x, xo, n, m));
+    }
+
+    /** {@code sum(exp(x - m))}, 0 when m is -infinity (an empty or all -infinity row). */
+    private static float sumExpShifted(float[] x, int xo, int n, float m) {
+        if (m == Float.NEGATIVE_INFINITY) return 0f;
+        int bound = S.loopBound(n);
+        double sum = 0;
+        int i = 0;
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = acc.add(VectorExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) sum += (float) Math.exp(x[xo + i] - m);
+        return (float) sum;
     }
 
     static void logSoftmaxRow(float[] x, int xo, float[] y, int yo, int n) {
-        float[] lse = new float[2];
-        logSumExpRow(x, xo, n, lse, 0);
-        float m = lse[0];
-        float ls = lse[1];
+        float m = max(x, xo, n);
+        float ls = (float) Math.log(sumExpShifted(x, xo, n, m));
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).sub(m).sub(ls).intoArray(y, yo + i);
@@ -139,18 +160,22 @@ final class RowKernelsVector {
                              float eps, float[] mean, float[] rstd, int row) {
         float mu = sum(x, xo, n) / n;
         int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
+        double sq = 0;
         int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(mu);
-            acc = c.fma(c, acc);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(mu);
+                acc = c.fma(c, acc);
+            }
+            sq += acc.reduceLanes(VectorOperators.ADD);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float c = x[xo + i] - mu;
             sq += c * c;
         }
-        float r = (float) (1.0 / Math.sqrt((double) sq / n + eps));
+        float r = (float) (1.0 / Math.sqrt(sq / n + eps));
         mean[row] = mu;
         rstd[row] = r;
         for (i = 0; i < bound; i += L) {
@@ -170,20 +195,25 @@ final class RowKernelsVector {
     static void layerNormBackwardRow(float[] x, int xo, float[] dy, int dyo, int n, float[] gamma,
                                      float mean, float rstd, float[] dx, int dxo, float[] dgamma, float[] dbeta) {
         int bound = S.loopBound(n);
-        FloatVector accG = FloatVector.zero(S);
-        FloatVector accGX = FloatVector.zero(S);
+        double sumG = 0;
+        double sumGX = 0;
         int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
-            FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
-            FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
-            accG = accG.add(g);
-            accGX = g.fma(xhat, accGX);
-            if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
-            if (dbeta != null) d.add(FloatVector.fromArray(S, dbeta, i)).intoArray(dbeta, i);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector accG = FloatVector.zero(S);
+            FloatVector accGX = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
+                FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
+                FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
+                accG = accG.add(g);
+                accGX = g.fma(xhat, accGX);
+                if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+                if (dbeta != null) d.add(FloatVector.fromArray(S, dbeta, i)).intoArray(dbeta, i);
+            }
+            sumG += accG.reduceLanes(VectorOperators.ADD);
+            sumGX += accGX.reduceLanes(VectorOperators.ADD);
         }
-        float sumG = accG.reduceLanes(VectorOperators.ADD);
-        float sumGX = accGX.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float xhat = (x[xo + i] - mean) * rstd;
             float d = dy[dyo + i];
@@ -194,8 +224,8 @@ final class RowKernelsVector {
             if (dbeta != null) dbeta[i] += d;
         }
         if (dx == null) return;
-        float meanG = sumG / n;
-        float meanGX = sumGX / n;
+        float meanG = (float) (sumG / n);
+        float meanGX = (float) (sumGX / n);
         for (i = 0; i < bound; i += L) {
             FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
             FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
@@ -230,16 +260,20 @@ final class RowKernelsVector {
     static void rmsNormBackwardRow(float[] x, int xo, float[] dy, int dyo, int n, float[] gamma,
                                    float rstd, float[] dx, int dxo, float[] dgamma) {
         int bound = S.loopBound(n);
-        FloatVector accGX = FloatVector.zero(S);
+        double sumGX = 0;
         int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector xhat = FloatVector.fromArray(S, x, xo + i).mul(rstd);
-            FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
-            FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
-            accGX = g.fma(xhat, accGX);
-            if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector accGX = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xo + i).mul(rstd);
+                FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
+                FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
+                accGX = g.fma(xhat, accGX);
+                if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+            }
+            sumGX += accGX.reduceLanes(VectorOperators.ADD);
         }
-        float sumGX = accGX.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float xhat = x[xo + i] * rstd;
             float d = dy[dyo + i];
@@ -248,7 +282,7 @@ final class RowKernelsVector {
             if (dgamma != null) dgamma[i] += d * xhat;
         }
         if (dx == null) return;
-        float meanGX = sumGX / n;
+        float meanGX = (float) (sumGX / n);
         for (i = 0; i < bound; i += L) {
             FloatVector xhat = FloatVector.fromArray(S, x, xo + i).mul(rstd);
             FloatVector d = FloatVector.fromArray(S, dy, dyo + i);

@@ -51,8 +51,8 @@ class CrossEntropyTest {
     @Test
     void lossAndGradientMatchFloat64WithIgnoredTargets() {
         Random rng = new Random(1);
-        for (int classes : new int[] {1, 3, 17, 65, 1000}) {
-            int n = 6;
+        for (int classes : new int[] {1, 3, 17, 65, 1000, 50257}) {
+            int n = classes > 1000 ? 3 : 6;
             Tensor x = Tensor.randn(rng, 4f, n, classes).requiresGrad(true);
             int[] t = new int[n];
             for (int i = 0; i < n; i++) t[i] = i % 3 == 1 ? IGNORE : rng.nextInt(classes);
