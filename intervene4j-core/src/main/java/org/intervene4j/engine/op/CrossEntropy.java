@@ -63,14 +63,17 @@ public final class CrossEntropy {
         int count = counted;
         Tensor out = Tensor.scalar(count == 0 ? 0f : (float) (total / count));
         return Graph.record(op, out, (grad, needs) -> {
-            Tensor dx = Tensor.zeros(n, classes);
-            if (count == 0) return new Tensor[] {dx};
+            if (count == 0) return new Tensor[] {Tensor.zeros(n, classes)};
+            Tensor dx = Tensor.empty(n, classes);
             float scale = grad.item() / count;
             float[] dd = dx.data();
             WorkerPool.global().parallelFor(n, 4L * classes, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    if (tg[r] == ignoreIndex) continue;
                     int row = r * classes;
+                    if (tg[r] == ignoreIndex) {
+                        java.util.Arrays.fill(dd, row, row + classes, 0f);
+                        continue;
+                    }
                     RowKernels.expShiftScaleRow(xd, xo + row, lse[2 * r], lse[2 * r + 1], scale, dd, row, classes);
                     dd[row + tg[r]] -= scale;
                 }

@@ -30,11 +30,9 @@ public final class Softmax {
         }
         int n = x.size(-1);
         int rows = n == 0 ? 0 : x.numel() / n;
-        float[] xd;
-        int xo;
         Tensor xc = OpInputs.contiguousNoGrad(x);
-        xd = xc.data();
-        xo = xc.offset();
+        float[] xd = xc.data();
+        int xo = xc.offset();
         Tensor out = Tensor.empty(x.shape());
         float[] yd = out.data();
         WorkerPool.global().parallelFor(rows, 8L * n, (from, to) -> {
