@@ -1,0 +1,111 @@
+package org.intervene4j.train;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.intervene4j.engine.kernel.KernelConfig;
+
+/**
+ * Element-wise optimizer updates on raw float arrays, each with a vectorized kernel and a
+ * scalar reference twin (picked by {@link KernelConfig#vectorized()}). All arrays are
+ * contiguous runs of {@code n} values starting at the given offsets; state arrays start at 0.
+ */
+final class UpdateKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private UpdateKernels() {}
+
+    /**
+     * SGD with L2 weight decay and optional (Nesterov) momentum:
+     * {@code g = grad + wd p; buf = first ? g : mu buf + g; g = nesterov ? g + mu buf : buf; p -= lr g}.
+     * {@code buf} is null when {@code mu == 0}.
+     */
+    static void sgd(float[] p, int po, float[] grad, int go, float[] buf, int n,
+                    float lr, float wd, float mu, boolean nesterov, boolean first) {
+        if (KernelConfig.vectorized()) {
+            sgdVector(p, po, grad, go, buf, n, lr, wd, mu, nesterov, first);
+        } else {
+            sgdScalar(p, po, grad, go, buf, 0, n, lr, wd, mu, nesterov, first);
+        }
+    }
+
+    static void sgdScalar(float[] p, int po, float[] grad, int go, float[] buf, int from, int n,
+                          float lr, float wd, float mu, boolean nesterov, boolean first) {
+        for (int i = from; i < n; i++) {
+            float g = grad[go + i] + wd * p[po + i];
+            if (buf != null) {
+                float b = first ? g : mu * buf[i] + g;
+                buf[i] = b;
+                g = nesterov ? g + mu * b : b;
+            }
+            p[po + i] -= lr * g;
+        }
+    }
+
+    private static void sgdVector(float[] p, int po, float[] grad, int go, float[] buf, int n,
+                                  float lr, float wd, float mu, boolean nesterov, boolean first) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector pv = FloatVector.fromArray(S, p, po + i);
+            FloatVector g = FloatVector.fromArray(S, grad, go + i).add(pv.mul(wd));
+            if (buf != null) {
+                FloatVector b = first ? g : FloatVector.fromArray(S, buf, i).mul(mu).add(g);
+                b.intoArray(buf, i);
+                g = nesterov ? g.add(b.mul(mu)) : b;
+            }
+            pv.sub(g.mul(lr)).intoArray(p, po + i);
+        }
+        sgdScalar(p, po, grad, go, buf, i, n, lr, wd, mu, nesterov, first);
+    }
+
+    /**
+     * One Adam(W) update: {@code p *= decay} (decoupled decay; 1 for none), {@code g = grad + l2 p},
+     * {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
+     * {@code p -= stepSize m / (sqrt(v) * invSqrtBc2 + eps)} where stepSize = lr / (1 - b1^t) and
+     * invSqrtBc2 = 1 / sqrt(1 - b2^t) carry the bias correction.
+     */
+    static void adam(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
+                     float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
+        if (KernelConfig.vectorized()) {
+            adamVector(p, po, grad, go, m, v, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+        } else {
+            adamScalar(p, po, grad, go, m, v, 0, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+        }
+    }
+
+    static void adamScalar(float[] p, int po, float[] grad, int go, float[] m, float[] v, int from, int n,
+                           float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
+        for (int i = from; i < n; i++) {
+            float w = p[po + i];
+            float g = grad[go + i] + l2 * w;
+            float mi = b1 * m[i] + c1 * g;
+            float vi = b2 * v[i] + g * g * c2;
+            m[i] = mi;
+            v[i] = vi;
+            p[po + i] = w * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    private static void adamVector(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
+                                   float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2,
+                                   float eps) {
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector w = FloatVector.fromArray(S, p, po + i);
+            FloatVector g = FloatVector.fromArray(S, grad, go + i).add(w.mul(l2));
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(g.mul(g).mul(c2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            w.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
+        }
+        adamScalar(p, po, grad, go, m, v, i, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+    }
+}
