@@ -9,7 +9,7 @@ package org.intervene4j.train;
  * <pre>{@code
  * LrSchedule schedule = LrSchedule.warmupCosine(100, 10_000, 0.1);
  * for (long step = 0; step < 10_000; step++) {
- *     schedule.apply(optimizer, step);   // every group: lr = baseLr * factor(step)
+ *     schedule.apply(optimizer);   // every group: lr = baseLr * factor(optimizer.steps())
  *     ... backward ...; optimizer.step(); optimizer.zeroGrad();
  * }
  * }</pre>
@@ -70,6 +70,14 @@ public final class LrSchedule {
     /** Sets every group's current learning rate to its base rate times {@link #factor(long) factor(step)}. */
     public void apply(Optimizer optimizer, long step) {
         optimizer.scaleLr(factor(step));
+    }
+
+    /**
+     * Applies the factor for the optimizer's next step ({@link Optimizer#steps()} updates done so
+     * far); call it before each {@link Optimizer#step()}.
+     */
+    public void apply(Optimizer optimizer) {
+        apply(optimizer, optimizer.steps());
     }
 
     /** This schedule as a {@link ScalarSchedule} of the factor. */

@@ -60,6 +60,14 @@ class ScheduleTest {
         assertThat(opt.lr(0)).isCloseTo(5e-4, offset(EPS));
         s.apply(opt, 10);
         assertThat(opt.lr(1)).isCloseTo(1e-1, offset(EPS));
+        // apply(opt) uses the optimizer's own step count
+        s.apply(opt);
+        assertThat(opt.lr(1)).isEqualTo(0.0);
+        a.requiresGrad(true);
+        Losses.setGrad(a, new float[] {1f});
+        for (int i = 0; i < 3; i++) opt.step();
+        s.apply(opt);
+        assertThat(opt.lr(0)).isCloseTo(3e-4, offset(EPS));
     }
 
     @Test
