@@ -84,6 +84,39 @@ class OrthogonalTest {
     }
 
     @Test
+    void vectorAndScalarKernelsGiveTheSameRotationAndGradient() {
+        for (int[] dr : new int[][] {{1, 1}, {3, 2}, {17, 17}, {65, 9}}) {
+            int d = dr[0];
+            int rank = dr[1];
+            float[][] values = new float[2][];
+            float[][] grads = new float[2][];
+            boolean saved = KernelConfig.vectorized();
+            try {
+                for (int k = 0; k < 2; k++) {
+                    KernelConfig.setVectorized(k == 0);
+                    Random rng = new Random(d);
+                    Orthogonal rot = new Orthogonal(d, rank, RandomOrthogonal.sample(rng, d));
+                    setWeight(rot, Tensor.randn(rng, 0.5f, d, d));
+                    Tensor r = rot.matrix();
+                    // a non-contiguous seed gradient
+                    r.backward(org.intervene4j.testing.Rand.transposedView(rng, d, rank));
+                    values[k] = r.toFloatArray();
+                    grads[k] = rot.weight().grad().toFloatArray();
+                }
+            } finally {
+                KernelConfig.setVectorized(saved);
+            }
+            for (int i = 0; i < values[0].length; i++) {
+                assertThat(values[1][i]).isCloseTo(values[0][i], offset(1e-6f));
+            }
+            for (int i = 0; i < grads[0].length; i++) {
+                assertThat(grads[1][i]).as("d=%d grad %d", d, i)
+                        .isCloseTo(grads[0][i], offset(1e-5f * (1 + Math.abs(grads[0][i]))));
+            }
+        }
+    }
+
+    @Test
     void multiplyMatchesNaiveProductOnAwkwardSizes() {
         Random rng = new Random(5);
         int[][] dims = {{1, 1, 1}, {3, 17, 5}, {65, 3, 300}, {17, 130, 65}};
