@@ -79,10 +79,15 @@ public final class RandomOrthogonal {
         return q;
     }
 
-    /** Applies H = I - 2 v v^T to rows k.. of the row-major {@code [n, n]} matrix m (columns 0..n-1). */
+    /**
+     * Applies H = I - 2 v v^T to rows k.. of the row-major {@code [n, n]} matrix m, columns k..
+     * (in both uses the columns left of k are zero in those rows: reduced columns of A, and the
+     * identity part of Q while it is accumulated from the last reflection back).
+     */
     private static void reflectRows(double[] m, int n, int k, double[] v, double[] w) {
-        java.util.Arrays.fill(w, 0);
-        for (int i = 0; i < v.length; i++) DoubleMatrices.axpy(v[i], m, (k + i) * n, w, 0, n);
-        for (int i = 0; i < v.length; i++) DoubleMatrices.axpy(-2 * v[i], w, 0, m, (k + i) * n, n);
+        int len = n - k;
+        java.util.Arrays.fill(w, 0, len, 0);
+        for (int i = 0; i < v.length; i++) DoubleMatrices.axpy(v[i], m, (k + i) * n + k, w, 0, len);
+        for (int i = 0; i < v.length; i++) DoubleMatrices.axpy(-2 * v[i], w, 0, m, (k + i) * n + k, len);
     }
 }

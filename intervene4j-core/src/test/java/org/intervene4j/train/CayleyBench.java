@@ -29,7 +29,10 @@ public final class CayleyBench {
             long t2 = System.nanoTime();
             System.out.printf("d=%d invert %.1f ms, multiply %.1f ms%n", d, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
         }
-        Orthogonal rot = new Orthogonal(d, d, RandomOrthogonal.sample(rng, d));
+        long q0 = System.nanoTime();
+        Tensor r0 = RandomOrthogonal.sample(rng, d);
+        System.out.printf("d=%d RandomOrthogonal (Householder QR) %.1f ms%n", d, (System.nanoTime() - q0) / 1e6);
+        Orthogonal rot = new Orthogonal(d, d, r0);
         for (int r = 0; r < reps; r++) {
             try (GradMode off = GradMode.off()) {
                 rot.weight().copyFrom(Tensor.randn(rng, 0.01f, d, d));
@@ -45,6 +48,18 @@ public final class CayleyBench {
                         DoubleMatrices.orthonormalityError(toDouble(rm), d, d));
             }
         }
+        int n = 1 << 22;
+        Tensor p = Tensor.randn(rng, 1f, n).requiresGrad(true);
+        Adam adam = Adam.of(1e-3, p);
+        float[] g = Tensor.randn(rng, 1f, n).toFloatArray();
+        Losses.setGrad(p, g);
+        for (String mode : new String[] {"vector", "scalar", "vector", "scalar"}) {
+            org.intervene4j.engine.kernel.KernelConfig.setVectorized(mode.equals("vector"));
+            long t0 = System.nanoTime();
+            for (int r = 0; r < 20; r++) adam.step();
+            System.out.printf("Adam step on %d params (%s): %.2f ms%n", n, mode, (System.nanoTime() - t0) / 20 / 1e6);
+        }
+        org.intervene4j.engine.kernel.KernelConfig.setVectorized(true);
         int small = 32;
         Orthogonal s = Orthogonal.identity(small);
         Adam opt = Adam.of(0.01, s.weight());

@@ -232,6 +232,28 @@ class OrthogonalTest {
     }
 
     @Test
+    void randomOrthogonalLooksHaarDistributed() {
+        // Under the Haar measure on O(3) each entry has mean 0 and mean square 1/3; without the
+        // sign correction Q[0][0] would always be negative.
+        Random rng = new Random(12);
+        int samples = 4000;
+        double mean = 0;
+        double meanSquare = 0;
+        int negativeDet = 0;
+        for (int s = 0; s < samples; s++) {
+            double[] q = RandomOrthogonal.sampleDouble(rng, 3);
+            mean += q[0] / samples;
+            meanSquare += q[0] * q[0] / samples;
+            double det = q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6])
+                    + q[2] * (q[3] * q[7] - q[4] * q[6]);
+            if (det < 0) negativeDet++;
+        }
+        assertThat(mean).isCloseTo(0, offset(0.04));
+        assertThat(meanSquare).isCloseTo(1.0 / 3, offset(0.03));
+        assertThat(negativeDet / (double) samples).isCloseTo(0.5, offset(0.05));
+    }
+
+    @Test
     void staysOrthogonalOver1000AdamSteps() {
         int d = 32;
         Random rng = new Random(8);
