@@ -167,43 +167,48 @@ final class DoubleMatrices {
     // ------------------------------------------------------------------ inverse
 
     /**
-     * The inverse of the {@code [d, d]} matrix {@code a} by Gauss-Jordan elimination with partial
-     * pivoting on the augmented matrix {@code [a | I]}, blocked by panels of {@value #PANEL}
-     * columns: a panel's eliminations are first applied to the panel's own columns only (which is
-     * all that pivot choice needs), recording each row's multipliers; the remaining columns then
-     * receive the whole panel's updates in one cache-friendly pass (a rank-{@value #PANEL}
-     * update), instead of one sweep over the matrix per column.
+     * The inverse of the {@code [d, d]} matrix {@code a} by in-place Gauss-Jordan elimination with
+     * partial pivoting (column k of the working matrix is replaced by column k of the inverse as
+     * it is eliminated, so no augmented identity is carried: d^3 multiply-adds). Blocked by
+     * panels of {@value #PANEL} columns: a panel's steps are first applied to the panel's own
+     * columns only (all that pivot choice needs), recording each row's multipliers; the other
+     * columns then receive the whole panel's updates in one cache-friendly pass (a
+     * rank-{@value #PANEL} update) instead of one sweep over the matrix per column.
      *
      * @throws IllegalArgumentException when a pivot is zero or not finite (singular matrix)
      */
     static double[] invert(double[] a, int d) {
-        int w = 2 * d;
-        double[] aug = new double[d * w];
-        for (int i = 0; i < d; i++) {
-            System.arraycopy(a, i * d, aug, i * w, d);
-            aug[i * w + d + i] = 1;
-        }
+        double[] x = a.clone();
+        int[] swaps = new int[d];
         for (int k0 = 0; k0 < d; k0 += PANEL) {
             int kb = Math.min(PANEL, d - k0);
             double[] f = new double[d * kb];    // f[i, q]: multiple of pivot row q subtracted from row i
             double[] pivots = new double[kb];
-            eliminatePanel(aug, d, w, k0, kb, f, pivots);
-            updateTrailing(aug, d, w, k0, kb, f, pivots);
+            eliminatePanel(x, d, k0, kb, f, pivots, swaps);
+            updateOutsidePanel(x, d, k0, kb, 0, k0, f, pivots);
+            updateOutsidePanel(x, d, k0, kb, k0 + kb, d, f, pivots);
         }
-        double[] inv = new double[d * d];
-        for (int i = 0; i < d; i++) System.arraycopy(aug, i * w + d, inv, i * d, d);
-        return inv;
+        // x is the inverse of the row-swapped matrix; undo the swaps on its columns, last first.
+        for (int k = d - 1; k >= 0; k--) {
+            int p = swaps[k];
+            if (p == k) continue;
+            for (int i = 0; i < d; i++) {
+                double t = x[i * d + k];
+                x[i * d + k] = x[i * d + p];
+                x[i * d + p] = t;
+            }
+        }
+        return x;
     }
 
-    /** Gauss-Jordan steps for columns [k0, k0 + kb), touching only those columns (rows swap whole). */
-    private static void eliminatePanel(double[] aug, int d, int w, int k0, int kb, double[] f, double[] pivots) {
-        int panelEnd = k0 + kb;
+    /** In-place Gauss-Jordan steps for columns [k0, k0 + kb), touching only those columns (rows swap whole). */
+    private static void eliminatePanel(double[] x, int d, int k0, int kb, double[] f, double[] pivots, int[] swaps) {
         for (int q = 0; q < kb; q++) {
             int k = k0 + q;
             int pivot = k;
-            double best = Math.abs(aug[k * w + k]);
+            double best = Math.abs(x[k * d + k]);
             for (int i = k + 1; i < d; i++) {
-                double v = Math.abs(aug[i * w + k]);
+                double v = Math.abs(x[i * d + k]);
                 if (v > best) {
                     best = v;
                     pivot = i;
@@ -213,52 +218,52 @@ final class DoubleMatrices {
                 throw new IllegalArgumentException("invert: matrix [" + d + ", " + d + "] is singular (pivot "
                         + best + " in column " + k + ")");
             }
+            swaps[k] = pivot;
             if (pivot != k) {
-                swap(aug, k * w, pivot * w, w);
+                swap(x, k * d, pivot * d, d);
                 swap(f, k * kb, pivot * kb, kb);
             }
-            double piv = aug[k * w + k];
+            double piv = x[k * d + k];
             pivots[q] = piv;
             double inv = 1 / piv;
-            for (int j = k; j < panelEnd; j++) aug[k * w + j] *= inv;
+            x[k * d + k] = 1;
+            for (int j = k0; j < k0 + kb; j++) x[k * d + j] *= inv;
             for (int i = 0; i < d; i++) {
                 if (i == k) continue;
-                double m = aug[i * w + k];
+                double m = x[i * d + k];
                 f[i * kb + q] = m;
-                if (m != 0) axpy(-m, aug, k * w + k, aug, i * w + k, panelEnd - k);
+                if (m == 0) continue;
+                x[i * d + k] = 0;
+                axpy(-m, x, k * d + k0, x, i * d + k0, kb);
             }
         }
     }
 
     /**
-     * Applies a finished panel's eliminations to columns [k0 + kb, w). With P_q the pivot row of
+     * Applies a finished panel's steps to columns [c0, c1) outside it. With P_q the pivot row of
      * step q as it was at that step, P_q = (row - sum_{q' < q} f[q'] P_q') / pivot_q; every other
      * row becomes row - sum_q f[q] P_q, and pivot row q becomes P_q - sum_{q' > q} f[q'] P_q'.
      */
-    private static void updateTrailing(double[] aug, int d, int w, int k0, int kb, double[] f, double[] pivots) {
-        int c0 = k0 + kb;
-        int width = w - c0;
+    private static void updateOutsidePanel(double[] x, int d, int k0, int kb, int c0, int c1, double[] f,
+                                           double[] pivots) {
+        int width = c1 - c0;
         if (width == 0) return;
         double[] p = new double[kb * width];
         for (int q = 0; q < kb; q++) {
-            int row = (k0 + q) * w + c0;
-            System.arraycopy(aug, row, p, q * width, width);
-            for (int q2 = 0; q2 < q; q2++) {
-                double m = f[(k0 + q) * kb + q2];
-                if (m != 0) axpy(-m, p, q2 * width, p, q * width, width);
-            }
+            System.arraycopy(x, (k0 + q) * d + c0, p, q * width, width);
+            subtractCombination(f, (k0 + q) * kb, p, 0, width, q, p, q * width);
             double inv = 1 / pivots[q];
             for (int j = 0; j < width; j++) p[q * width + j] *= inv;
         }
         forRange(d, (long) kb * width, (from, to) -> {
             for (int i = from; i < to; i++) {
-                int row = i * w + c0;
+                int row = i * d + c0;
                 int q = i - k0;
                 if (q >= 0 && q < kb) {
-                    System.arraycopy(p, q * width, aug, row, width);
-                    subtractCombination(f, i * kb + q + 1, p, (q + 1) * width, width, kb - q - 1, aug, row);
+                    System.arraycopy(p, q * width, x, row, width);
+                    subtractCombination(f, i * kb + q + 1, p, (q + 1) * width, width, kb - q - 1, x, row);
                 } else {
-                    subtractCombination(f, i * kb, p, 0, width, kb, aug, row);
+                    subtractCombination(f, i * kb, p, 0, width, kb, x, row);
                 }
             }
         });
