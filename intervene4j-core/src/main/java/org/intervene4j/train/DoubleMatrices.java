@@ -1,19 +1,16 @@
 package org.intervene4j.train;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.intervene4j.engine.kernel.KernelConfig;
 import org.intervene4j.engine.kernel.WorkerPool;
 
 /**
  * Dense float64 linear algebra on row-major arrays, for the few places where float32 is not
  * accurate enough (the Cayley map's inverse, random orthogonal matrices). Each kernel has a
- * vectorized path ({@link DoubleVector}) and a scalar twin, and splits rows over the
- * {@link WorkerPool} when the work is large.
+ * scalar reference path here and a vectorized twin in {@link DoubleVectorKernels} (kept apart so
+ * this class loads without the Vector API module), and splits rows over the {@link WorkerPool}
+ * when the work is large.
  */
 final class DoubleMatrices {
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
     /** Rows of A per parallel task in {@link #multiply} (and the row tile kept in cache). */
     private static final int ROW_TILE = 64;
     /** Depth tile of {@link #multiply}: a 256-row strip of B stays in L1/L2 across row blocks. */
@@ -27,14 +24,7 @@ final class DoubleMatrices {
 
     /** {@code y[yo + j] += a * x[xo + j]} for j in [0, n). */
     static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
-        int j = 0;
-        if (KernelConfig.vectorized()) {
-            int bound = S.loopBound(n);
-            DoubleVector av = DoubleVector.broadcast(S, a);
-            for (; j < bound; j += L) {
-                DoubleVector.fromArray(S, x, xo + j).fma(av, DoubleVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
-            }
-        }
+        int j = KernelConfig.vectorized() ? DoubleVectorKernels.axpy(a, x, xo, y, yo, n) : 0;
         for (; j < n; j++) y[yo + j] = Math.fma(a, x[xo + j], y[yo + j]);
     }
 
@@ -53,12 +43,12 @@ final class DoubleMatrices {
     static double[] multiply(double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
         int tiles = (m + ROW_TILE - 1) / ROW_TILE;
-        boolean vector = KernelConfig.vectorized() && n >= 2 * L;
+        boolean vector = KernelConfig.vectorized() && n >= DoubleVectorKernels.minColumns();
         forRange(tiles, (long) ROW_TILE * k * n, (t0, t1) -> {
             int from = t0 * ROW_TILE;
             int to = Math.min(m, t1 * ROW_TILE);
             if (vector) {
-                multiplyRowsVector(a, b, c, k, n, from, to);
+                DoubleVectorKernels.multiplyRows(a, b, c, k, n, from, to, DEPTH_TILE);
             } else {
                 multiplyRowsScalar(a, b, c, k, n, from, to, 0);
             }
@@ -67,7 +57,7 @@ final class DoubleMatrices {
     }
 
     /** Scalar reference: rows [from, to) of C, columns [j0, n). */
-    private static void multiplyRowsScalar(double[] a, double[] b, double[] c, int k, int n, int from, int to, int j0) {
+    static void multiplyRowsScalar(double[] a, double[] b, double[] c, int k, int n, int from, int to, int j0) {
         for (int i = from; i < to; i++) {
             for (int p = 0; p < k; p++) {
                 double aip = a[i * k + p];
@@ -75,79 +65,6 @@ final class DoubleMatrices {
                 for (int j = j0; j < n; j++) c[i * n + j] = Math.fma(aip, b[p * n + j], c[i * n + j]);
             }
         }
-    }
-
-    /**
-     * Rows [from, to) of C by a 4-row x 2-vector register-blocked kernel over depth tiles;
-     * columns past the last full 2-vector strip go through the scalar kernel.
-     */
-    private static void multiplyRowsVector(double[] a, double[] b, double[] c, int k, int n, int from, int to) {
-        int strip = 2 * L;
-        int jVec = n - n % strip;
-        for (int p0 = 0; p0 < k; p0 += DEPTH_TILE) {
-            int p1 = Math.min(k, p0 + DEPTH_TILE);
-            for (int j = 0; j < jVec; j += strip) {
-                int i = from;
-                for (; i + 4 <= to; i += 4) kernel4(a, b, c, k, n, i, j, p0, p1);
-                for (; i < to; i++) kernel1(a, b, c, k, n, i, j, p0, p1);
-            }
-        }
-        if (jVec < n) multiplyRowsScalar(a, b, c, k, n, from, to, jVec);
-    }
-
-    /** C[i..i+3][j..j+2L) += A[i..i+3][p0..p1) B[p0..p1)[j..j+2L). */
-    private static void kernel4(double[] a, double[] b, double[] c, int k, int n, int i, int j, int p0, int p1) {
-        int c0 = i * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        DoubleVector x00 = DoubleVector.fromArray(S, c, c0);
-        DoubleVector x01 = DoubleVector.fromArray(S, c, c0 + L);
-        DoubleVector x10 = DoubleVector.fromArray(S, c, c1);
-        DoubleVector x11 = DoubleVector.fromArray(S, c, c1 + L);
-        DoubleVector x20 = DoubleVector.fromArray(S, c, c2);
-        DoubleVector x21 = DoubleVector.fromArray(S, c, c2 + L);
-        DoubleVector x30 = DoubleVector.fromArray(S, c, c3);
-        DoubleVector x31 = DoubleVector.fromArray(S, c, c3 + L);
-        int a0 = i * k;
-        for (int p = p0; p < p1; p++) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, p * n + j);
-            DoubleVector b1 = DoubleVector.fromArray(S, b, p * n + j + L);
-            DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
-            x00 = b0.fma(v, x00);
-            x01 = b1.fma(v, x01);
-            v = DoubleVector.broadcast(S, a[a0 + k + p]);
-            x10 = b0.fma(v, x10);
-            x11 = b1.fma(v, x11);
-            v = DoubleVector.broadcast(S, a[a0 + 2 * k + p]);
-            x20 = b0.fma(v, x20);
-            x21 = b1.fma(v, x21);
-            v = DoubleVector.broadcast(S, a[a0 + 3 * k + p]);
-            x30 = b0.fma(v, x30);
-            x31 = b1.fma(v, x31);
-        }
-        x00.intoArray(c, c0);
-        x01.intoArray(c, c0 + L);
-        x10.intoArray(c, c1);
-        x11.intoArray(c, c1 + L);
-        x20.intoArray(c, c2);
-        x21.intoArray(c, c2 + L);
-        x30.intoArray(c, c3);
-        x31.intoArray(c, c3 + L);
-    }
-
-    /** One-row version of {@link #kernel4}. */
-    private static void kernel1(double[] a, double[] b, double[] c, int k, int n, int i, int j, int p0, int p1) {
-        int c0 = i * n + j;
-        DoubleVector x0 = DoubleVector.fromArray(S, c, c0);
-        DoubleVector x1 = DoubleVector.fromArray(S, c, c0 + L);
-        for (int p = p0; p < p1; p++) {
-            DoubleVector v = DoubleVector.broadcast(S, a[i * k + p]);
-            x0 = DoubleVector.fromArray(S, b, p * n + j).fma(v, x0);
-            x1 = DoubleVector.fromArray(S, b, p * n + j + L).fma(v, x1);
-        }
-        x0.intoArray(c, c0);
-        x1.intoArray(c, c0 + L);
     }
 
     /** The transpose {@code [cols, rows]} of {@code a} {@code [rows, cols]}. */
@@ -274,37 +191,7 @@ final class DoubleMatrices {
                                             double[] y, int yo) {
         int t = 0;
         if (KernelConfig.vectorized()) {
-            int bound = S.loopBound(width);
-            for (; t + 4 <= count; t += 4) {
-                double m0 = coef[co + t];
-                double m1 = coef[co + t + 1];
-                double m2 = coef[co + t + 2];
-                double m3 = coef[co + t + 3];
-                int r0 = po + t * width;
-                int r1 = r0 + width;
-                int r2 = r1 + width;
-                int r3 = r2 + width;
-                DoubleVector v0 = DoubleVector.broadcast(S, -m0);
-                DoubleVector v1 = DoubleVector.broadcast(S, -m1);
-                DoubleVector v2 = DoubleVector.broadcast(S, -m2);
-                DoubleVector v3 = DoubleVector.broadcast(S, -m3);
-                int j = 0;
-                for (; j < bound; j += L) {
-                    DoubleVector acc = DoubleVector.fromArray(S, y, yo + j);
-                    acc = DoubleVector.fromArray(S, p, r0 + j).fma(v0, acc);
-                    acc = DoubleVector.fromArray(S, p, r1 + j).fma(v1, acc);
-                    acc = DoubleVector.fromArray(S, p, r2 + j).fma(v2, acc);
-                    acc = DoubleVector.fromArray(S, p, r3 + j).fma(v3, acc);
-                    acc.intoArray(y, yo + j);
-                }
-                for (; j < width; j++) {
-                    double s = y[yo + j];
-                    s = Math.fma(-m0, p[r0 + j], s);
-                    s = Math.fma(-m1, p[r1 + j], s);
-                    s = Math.fma(-m2, p[r2 + j], s);
-                    y[yo + j] = Math.fma(-m3, p[r3 + j], s);
-                }
-            }
+            for (; t + 4 <= count; t += 4) DoubleVectorKernels.subtract4(coef, co + t, p, po + t * width, width, y, yo);
         }
         for (; t < count; t++) {
             double m = coef[co + t];

@@ -1,18 +1,14 @@
 package org.intervene4j.train;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.intervene4j.engine.kernel.KernelConfig;
 
 /**
  * Element-wise optimizer updates on raw float arrays, each with a vectorized kernel and a
- * scalar reference twin (picked by {@link KernelConfig#vectorized()}). All arrays are
+ * scalar reference twin (picked by {@link KernelConfig#vectorized()}; the vector kernels live in
+ * {@link VectorUpdateKernels} so this class loads without the Vector API module). All arrays are
  * contiguous runs of {@code n} values starting at the given offsets; state arrays start at 0.
  */
 final class UpdateKernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private UpdateKernels() {}
 
     /**
@@ -23,7 +19,7 @@ final class UpdateKernels {
     static void sgd(float[] p, int po, float[] grad, int go, float[] buf, int n,
                     float lr, float wd, float mu, boolean nesterov, boolean first) {
         if (KernelConfig.vectorized()) {
-            sgdVector(p, po, grad, go, buf, n, lr, wd, mu, nesterov, first);
+            VectorUpdateKernels.sgd(p, po, grad, go, buf, n, lr, wd, mu, nesterov, first);
         } else {
             sgdScalar(p, po, grad, go, buf, 0, n, lr, wd, mu, nesterov, first);
         }
@@ -42,23 +38,6 @@ final class UpdateKernels {
         }
     }
 
-    private static void sgdVector(float[] p, int po, float[] grad, int go, float[] buf, int n,
-                                  float lr, float wd, float mu, boolean nesterov, boolean first) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) {
-            FloatVector pv = FloatVector.fromArray(S, p, po + i);
-            FloatVector g = FloatVector.fromArray(S, grad, go + i).add(pv.mul(wd));
-            if (buf != null) {
-                FloatVector b = first ? g : FloatVector.fromArray(S, buf, i).mul(mu).add(g);
-                b.intoArray(buf, i);
-                g = nesterov ? g.add(b.mul(mu)) : b;
-            }
-            pv.sub(g.mul(lr)).intoArray(p, po + i);
-        }
-        sgdScalar(p, po, grad, go, buf, i, n, lr, wd, mu, nesterov, first);
-    }
-
     /**
      * One Adam(W) update: {@code p *= decay} (decoupled decay; 1 for none), {@code g = grad + l2 p},
      * {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
@@ -68,7 +47,7 @@ final class UpdateKernels {
     static void adam(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
                      float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
         if (KernelConfig.vectorized()) {
-            adamVector(p, po, grad, go, m, v, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+            VectorUpdateKernels.adam(p, po, grad, go, m, v, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
         } else {
             adamScalar(p, po, grad, go, m, v, 0, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
         }
@@ -87,25 +66,5 @@ final class UpdateKernels {
             v[i] = vi;
             p[po + i] = w * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
         }
-    }
-
-    private static void adamVector(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
-                                   float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2,
-                                   float eps) {
-        float c1 = 1 - b1;
-        float c2 = 1 - b2;
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) {
-            FloatVector w = FloatVector.fromArray(S, p, po + i);
-            FloatVector g = FloatVector.fromArray(S, grad, go + i).add(w.mul(l2));
-            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(g.mul(g).mul(c2));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
-            w.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
-        }
-        adamScalar(p, po, grad, go, m, v, i, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
     }
 }
