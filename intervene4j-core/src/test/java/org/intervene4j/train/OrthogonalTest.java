@@ -58,7 +58,7 @@ class OrthogonalTest {
 
     @Test
     void inverseIsAccurateAndVectorMatchesScalar() {
-        for (int d : new int[] {1, 3, 17, 65, 130}) {
+        for (int d : new int[] {1, 3, 17, 65, 97}) {
             Random rng = new Random(d);
             double[] a = new double[d * d];
             for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
