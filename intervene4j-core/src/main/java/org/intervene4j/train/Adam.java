@@ -89,8 +89,8 @@ public class Adam extends Optimizer {
         float decay = decoupled ? (float) (1 - lr * wd) : 1f;
         float l2 = decoupled ? 0f : (float) wd;
         UpdateKernels.adam(param.data(), param.offset(), grad.data(), grad.offset(), s.m.data(), s.v.data(),
-                param.numel(), decay, l2, (float) b1, (float) b2, (float) (lr / bc1), (float) (1 / Math.sqrt(bc2)),
-                (float) eps(g));
+                param.numel(), decay, l2, (float) b1, (float) (1 - b1), (float) b2, (float) (1 - b2),
+                (float) (lr / bc1), (float) (1 / Math.sqrt(bc2)), (float) eps(g));
     }
 
     /** First moment of {@code param}, or null before its first step. */

@@ -30,8 +30,8 @@ final class Cayley {
 
     /**
      * @param w      {@code [d, d]} unconstrained weight
-     * @param r0T    transpose of the initial rotation {@code [d, d]} in float64, or null for identity
-     * @param r0     the initial rotation {@code [d, d]} in float64, or null
+     * @param r0     the initial rotation {@code [d, d]} in float64, or null for the identity
+     * @param r0T    its transpose (backward needs it), or null
      * @param rank   number of columns kept, 1..d
      * @param cache  memo of the last forward, or null
      * @return {@code R [d, rank]}, recorded for autograd as "cayley"

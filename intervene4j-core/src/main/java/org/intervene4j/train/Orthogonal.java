@@ -95,6 +95,15 @@ public final class Orthogonal {
         return Cayley.apply(weight, initial, initialT, rank, cache);
     }
 
+    /** A copy of the initial rotation R0 {@code [d, d]}, or null when training started at the identity. */
+    public Tensor initialRotation() {
+        if (initial == null) return null;
+        Tensor t = Tensor.zerosPersistent(d, d);
+        float[] out = t.data();
+        for (int i = 0; i < initial.length; i++) out[i] = (float) initial[i];
+        return t;
+    }
+
     public int dim() {
         return d;
     }

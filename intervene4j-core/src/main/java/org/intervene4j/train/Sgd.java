@@ -11,7 +11,7 @@ import org.intervene4j.engine.Tensor;
  * {@code g = grad + weightDecay * p; buf = mu * buf + g} (buf = g on the first step);
  * {@code g = nesterov ? g + mu * buf : buf; p -= lr * g}.
  */
-public class Sgd extends Optimizer {
+public final class Sgd extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
     private final Map<Tensor, Tensor> buffers = new IdentityHashMap<>();

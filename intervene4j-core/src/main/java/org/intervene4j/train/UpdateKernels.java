@@ -40,23 +40,24 @@ final class UpdateKernels {
 
     /**
      * One Adam(W) update: {@code p *= decay} (decoupled decay; 1 for none), {@code g = grad + l2 p},
-     * {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
+     * {@code m = b1 m + c1 g}, {@code v = b2 v + c2 g^2} with c1 = 1 - b1 and c2 = 1 - b2 rounded from
+     * float64 (1 - 0.999f in float would be off by 1e-5 relative),
      * {@code p -= stepSize m / (sqrt(v) * invSqrtBc2 + eps)} where stepSize = lr / (1 - b1^t) and
      * invSqrtBc2 = 1 / sqrt(1 - b2^t) carry the bias correction.
      */
     static void adam(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
-                     float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
+                     float decay, float l2, float b1, float c1, float b2, float c2, float stepSize,
+                     float invSqrtBc2, float eps) {
         if (KernelConfig.vectorized()) {
-            VectorUpdateKernels.adam(p, po, grad, go, m, v, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+            VectorUpdateKernels.adam(p, po, grad, go, m, v, n, decay, l2, b1, c1, b2, c2, stepSize, invSqrtBc2, eps);
         } else {
-            adamScalar(p, po, grad, go, m, v, 0, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+            adamScalar(p, po, grad, go, m, v, 0, n, decay, l2, b1, c1, b2, c2, stepSize, invSqrtBc2, eps);
         }
     }
 
     static void adamScalar(float[] p, int po, float[] grad, int go, float[] m, float[] v, int from, int n,
-                           float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
-        float c1 = 1 - b1;
-        float c2 = 1 - b2;
+                           float decay, float l2, float b1, float c1, float b2, float c2, float stepSize,
+                     float invSqrtBc2, float eps) {
         for (int i = from; i < n; i++) {
             float w = p[po + i];
             float g = grad[go + i] + l2 * w;

@@ -11,7 +11,7 @@ final class VectorUpdateKernels {
     private VectorUpdateKernels() {}
 
     static void sgd(float[] p, int po, float[] grad, int go, float[] buf, int n,
-                                  float lr, float wd, float mu, boolean nesterov, boolean first) {
+                    float lr, float wd, float mu, boolean nesterov, boolean first) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
@@ -28,10 +28,8 @@ final class VectorUpdateKernels {
     }
 
     static void adam(float[] p, int po, float[] grad, int go, float[] m, float[] v, int n,
-                                   float decay, float l2, float b1, float b2, float stepSize, float invSqrtBc2,
-                                   float eps) {
-        float c1 = 1 - b1;
-        float c2 = 1 - b2;
+                     float decay, float l2, float b1, float c1, float b2, float c2, float stepSize,
+                     float invSqrtBc2, float eps) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
@@ -44,6 +42,6 @@ final class VectorUpdateKernels {
             FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
             w.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
         }
-        UpdateKernels.adamScalar(p, po, grad, go, m, v, i, n, decay, l2, b1, b2, stepSize, invSqrtBc2, eps);
+        UpdateKernels.adamScalar(p, po, grad, go, m, v, i, n, decay, l2, b1, c1, b2, c2, stepSize, invSqrtBc2, eps);
     }
 }

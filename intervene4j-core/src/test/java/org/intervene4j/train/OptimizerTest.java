@@ -82,6 +82,11 @@ class OptimizerTest {
     }
 
     private static void adamReference(boolean decoupled) {
+        adamReference(decoupled, 0.8, 0.95);
+        adamReference(decoupled, 0.9, 0.999);
+    }
+
+    private static void adamReference(boolean decoupled, double b1, double b2) {
         for (int n : SIZES) {
             Random rng = new Random(100 + n);
             Tensor p = Tensor.randn(rng, 1f, n).requiresGrad(true);
@@ -89,8 +94,6 @@ class OptimizerTest {
             float[] init = p.toFloatArray();
             for (int i = 0; i < n; i++) ref[i] = init[i];
             double lr = 0.05;
-            double b1 = 0.8;
-            double b2 = 0.95;
             double eps = 1e-6;
             double wd = 0.1;
             ParamGroup group = ParamGroup.builder("g").add(p).lr(lr).weightDecay(wd).build();
@@ -238,6 +241,24 @@ class OptimizerTest {
         assertThat(c.toFloatArray()[0]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-6f));
         // Default beta1 = 0.9: m_hat = (0.9 * 0.1 - 0.1) / (1 - 0.81) = -0.01 / 0.19 and v_hat = 1.
         assertThat(d.toFloatArray()[0]).isCloseTo((float) (-0.1 + 0.1 * 0.01 / 0.19), org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void updatesAParameterThatViewsTheMiddleOfAnArray() {
+        Tensor storage = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 4, 3);
+        Tensor p = storage.narrow(0, 1, 2).detach().requiresGrad(true);  // contiguous, offset 3
+        assertThat(p.offset()).isEqualTo(3);
+        for (Optimizer opt : List.of(Sgd.of(1.0, p), AdamW.of(0.5, 0.0, p))) {
+            float[] before = storage.toFloatArray();
+            Losses.setGrad(p, new float[] {1, 1, 1, 1, 1, 1});
+            opt.step();
+            float[] after = storage.toFloatArray();
+            for (int i = 0; i < 12; i++) {
+                float expected = i < 3 || i >= 9 ? before[i] : before[i] - (opt instanceof Sgd ? 1f : 0.5f);
+                assertThat(after[i]).as("%s element %d", opt.getClass().getSimpleName(), i)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
     }
 
     @Test

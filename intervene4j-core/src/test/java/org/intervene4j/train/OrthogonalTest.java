@@ -207,6 +207,8 @@ class OrthogonalTest {
         for (int i = 0; i < 9; i++) {
             for (int j = 0; j < 4; j++) assertThat(r.get(i, j)).isCloseTo(r0.get(i, j), offset(1e-6f));
         }
+        assertThat(new Orthogonal(9, 4, r0).initialRotation().toFloatArray()).containsExactly(r0.toFloatArray());
+        assertThat(Orthogonal.identity(3).initialRotation()).isNull();
         Tensor low = RandomOrthogonal.sample(new Random(2), 9, 4);
         assertThat(low.toFloatArray()).containsExactly(r.toFloatArray(), offset(1e-6f));
     }
