@@ -51,7 +51,12 @@ public abstract class Optimizer {
     /** Updates one parameter of group {@code g} from its gradient (same shape, contiguous). */
     protected abstract void update(ParamGroup g, Tensor param, Tensor grad);
 
-    /** Zeroes every parameter's gradient (keeps the buffers). */
+    /**
+     * Zeroes every parameter's gradient in place (keeps the buffers). A zeroed gradient is still
+     * a gradient: a parameter that the next backward does not reach is updated with zero, so
+     * momentum and Adam moments keep moving it; only parameters that never received a gradient
+     * are skipped. (Resetting gradients to null needs an engine hook that does not exist yet.)
+     */
     public final void zeroGrad() {
         for (ParamGroup g : groups) {
             for (Tensor p : g.params()) p.zeroGrad();
