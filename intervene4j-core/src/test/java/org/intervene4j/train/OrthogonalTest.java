@@ -1,0 +1,333 @@
+package org.intervene4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import java.util.Random;
+import org.intervene4j.engine.Arena;
+import org.intervene4j.engine.GradMode;
+import org.intervene4j.engine.Tensor;
+import org.intervene4j.engine.kernel.KernelConfig;
+import org.intervene4j.testing.GradCheck;
+import org.junit.jupiter.api.Test;
+
+class OrthogonalTest {
+    private static void setWeight(Orthogonal rot, Tensor values) {
+        try (GradMode off = GradMode.off()) {
+            rot.weight().copyFrom(values);
+        }
+    }
+
+    private static double[] doubles(Tensor t) {
+        float[] f = t.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /** max |R^T R - I| computed in float64 from the float32 R [rows, cols]. */
+    private static double orthoError(Tensor r) {
+        return DoubleMatrices.orthonormalityError(doubles(r), r.size(0), r.size(1));
+    }
+
+    @Test
+    void zeroWeightGivesIdentity() {
+        Tensor r = Orthogonal.identity(5).matrix();
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) assertThat(r.get(i, j)).isEqualTo(i == j ? 1f : 0f);
+        }
+        assertThat(r.op()).isEqualTo("cayley");
+        assertThat(r.requiresGrad()).isTrue();
+    }
+
+    @Test
+    void randomWeightsGiveOrthogonalMatrices() {
+        for (int d : new int[] {64, 256}) {
+            Orthogonal rot = Orthogonal.identity(d);
+            setWeight(rot, Tensor.randn(new Random(d), 1f, d, d));
+            Tensor r = rot.matrix();
+            double err = orthoError(r);
+            System.out.printf("Orthogonal d=%d: max |R^T R - I| = %.3g%n", d, err);
+            assertThat(err).as("d=%d", d).isLessThan(1e-5);
+            // and not trivially the identity
+            assertThat(Math.abs(r.get(0, 0) - 1f)).isGreaterThan(1e-3f);
+        }
+    }
+
+    @Test
+    void inverseIsAccurateAndVectorMatchesScalar() {
+        for (int d : new int[] {1, 3, 17, 65, 97}) {
+            Random rng = new Random(d);
+            double[] a = new double[d * d];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+            double[][] inv = new double[2][];
+            boolean saved = KernelConfig.vectorized();
+            try {
+                KernelConfig.setVectorized(true);
+                inv[0] = DoubleMatrices.invert(a, d);
+                KernelConfig.setVectorized(false);
+                inv[1] = DoubleMatrices.invert(a, d);
+            } finally {
+                KernelConfig.setVectorized(saved);
+            }
+            double[] prod = DoubleMatrices.multiply(a, inv[0], d, d, d);
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    assertThat(prod[i * d + j]).as("d=%d A A^-1 [%d,%d]", d, i, j).isCloseTo(i == j ? 1 : 0, offset(1e-9));
+                    assertThat(inv[1][i * d + j]).isCloseTo(inv[0][i * d + j], offset(1e-9 * (1 + Math.abs(inv[0][i * d + j]))));
+                }
+            }
+        }
+        assertThatThrownBy(() -> DoubleMatrices.invert(new double[] {1, 2, 2, 4}, 2)).hasMessageContaining("singular");
+    }
+
+    @Test
+    void vectorAndScalarKernelsGiveTheSameRotationAndGradient() {
+        for (int[] dr : new int[][] {{1, 1}, {3, 2}, {17, 17}, {65, 9}}) {
+            int d = dr[0];
+            int rank = dr[1];
+            float[][] values = new float[2][];
+            float[][] grads = new float[2][];
+            boolean saved = KernelConfig.vectorized();
+            try {
+                for (int k = 0; k < 2; k++) {
+                    KernelConfig.setVectorized(k == 0);
+                    Random rng = new Random(d);
+                    Orthogonal rot = new Orthogonal(d, rank, RandomOrthogonal.sample(rng, d));
+                    setWeight(rot, Tensor.randn(rng, 0.5f, d, d));
+                    Tensor r = rot.matrix();
+                    // a non-contiguous seed gradient
+                    r.backward(org.intervene4j.testing.Rand.transposedView(rng, d, rank));
+                    values[k] = r.toFloatArray();
+                    grads[k] = rot.weight().grad().toFloatArray();
+                }
+            } finally {
+                KernelConfig.setVectorized(saved);
+            }
+            for (int i = 0; i < values[0].length; i++) {
+                assertThat(values[1][i]).isCloseTo(values[0][i], offset(1e-6f));
+            }
+            for (int i = 0; i < grads[0].length; i++) {
+                assertThat(grads[1][i]).as("d=%d grad %d", d, i)
+                        .isCloseTo(grads[0][i], offset(1e-5f * (1 + Math.abs(grads[0][i]))));
+            }
+        }
+    }
+
+    @Test
+    void multiplyMatchesNaiveProductOnAwkwardSizes() {
+        Random rng = new Random(5);
+        int[][] dims = {{1, 1, 1}, {3, 17, 5}, {65, 3, 300}, {17, 130, 65}};
+        for (int[] mkn : dims) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            double[] a = new double[m * k];
+            double[] b = new double[k * n];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextGaussian();
+            double[] c = DoubleMatrices.multiply(a, b, m, k, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+                    assertThat(c[i * n + j]).isCloseTo(s, offset(1e-10));
+                }
+            }
+        }
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        Random rng = new Random(11);
+        Tensor r0 = RandomOrthogonal.sample(rng, 6);
+        for (Orthogonal rot : List.of(Orthogonal.identity(6), Orthogonal.lowRank(6, 3), new Orthogonal(6, 4, r0))) {
+            setWeight(rot, Tensor.randn(rng, 0.5f, 6, 6));
+            GradCheck.check(rot.toString(), in -> rot.matrix(), rot.weight());
+        }
+    }
+
+    /** R(W) in float64 straight from the definition, for a tight finite-difference check. */
+    private static double[] referenceR(double[] w, double[] r0, int d, int rank) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) m[i * d + j] = (i == j ? 1 : 0) + w[i * d + j] - w[j * d + i];
+        }
+        double[] inv = DoubleMatrices.invert(m, d);
+        double[] c = new double[d * d];
+        for (int i = 0; i < d * d; i++) c[i] = 2 * inv[i] - (i / d == i % d ? 1 : 0);
+        double[] r = r0 == null ? c : DoubleMatrices.multiply(r0, c, d, d, d);
+        double[] out = new double[d * rank];
+        for (int i = 0; i < d; i++) System.arraycopy(r, i * d, out, i * rank, rank);
+        return out;
+    }
+
+    @Test
+    void gradientMatchesFloat64FiniteDifferencesTightly() {
+        int d = 7;
+        int rank = 5;
+        Random rng = new Random(3);
+        Tensor r0 = RandomOrthogonal.sample(rng, d);
+        Orthogonal rot = new Orthogonal(d, rank, r0);
+        setWeight(rot, Tensor.randn(rng, 0.3f, d, d));
+        double[] c = new double[d * rank];
+        for (int i = 0; i < c.length; i++) c[i] = rng.nextGaussian();
+        float[] cf = new float[c.length];
+        for (int i = 0; i < c.length; i++) cf[i] = (float) c[i];
+        rot.matrix().backward(Tensor.of(cf, d, rank));
+        float[] analytic = rot.weight().grad().toFloatArray();
+        double[] w = doubles(rot.weight());
+        double[] r0d = doubles(r0);
+        double h = 1e-6;
+        double maxErr = 0;
+        for (int k = 0; k < d * d; k++) {
+            double orig = w[k];
+            w[k] = orig + h;
+            double[] plus = referenceR(w, r0d, d, rank);
+            w[k] = orig - h;
+            double[] minus = referenceR(w, r0d, d, rank);
+            w[k] = orig;
+            double numeric = 0;
+            for (int i = 0; i < c.length; i++) numeric += c[i] * (plus[i] - minus[i]) / (2 * h);
+            maxErr = Math.max(maxErr, Math.abs(numeric - analytic[k]) / (1 + Math.abs(numeric)));
+        }
+        System.out.printf("Cayley gradient vs float64 finite differences: max rel error %.3g%n", maxErr);
+        assertThat(maxErr).isLessThan(1e-5);
+    }
+
+    @Test
+    void initialRotationIsWhereTrainingStarts() {
+        Random rng = new Random(2);
+        Tensor r0 = RandomOrthogonal.sample(rng, 9);
+        assertThat(orthoError(r0)).isLessThan(1e-6);
+        Tensor r = new Orthogonal(9, 4, r0).matrix();
+        assertThat(r.shape()).containsExactly(9, 4);
+        for (int i = 0; i < 9; i++) {
+            for (int j = 0; j < 4; j++) assertThat(r.get(i, j)).isCloseTo(r0.get(i, j), offset(1e-6f));
+        }
+        assertThat(new Orthogonal(9, 4, r0).initialRotation().toFloatArray()).containsExactly(r0.toFloatArray());
+        assertThat(Orthogonal.identity(3).initialRotation()).isNull();
+        Tensor low = RandomOrthogonal.sample(new Random(2), 9, 4);
+        assertThat(low.toFloatArray()).containsExactly(r.toFloatArray(), offset(1e-6f));
+    }
+
+    @Test
+    void lowRankColumnsStayOrthonormal() {
+        Orthogonal rot = Orthogonal.random(new Random(4), 40, 8);
+        setWeight(rot, Tensor.randn(new Random(5), 1f, 40, 40));
+        Tensor r = rot.matrix();
+        assertThat(r.shape()).containsExactly(40, 8);
+        assertThat(orthoError(r)).isLessThan(1e-5);
+    }
+
+    @Test
+    void randomOrthogonalIsReproducibleAndOrthogonal() {
+        Tensor a = RandomOrthogonal.sample(new Random(9), 50);
+        Tensor b = RandomOrthogonal.sample(new Random(9), 50);
+        Tensor c = RandomOrthogonal.sample(new Random(10), 50);
+        assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
+        assertThat(a.toFloatArray()).isNotEqualTo(c.toFloatArray());
+        assertThat(orthoError(a)).isLessThan(1e-6);
+        assertThatThrownBy(() -> RandomOrthogonal.sample(new Random(0), 3, 4)).hasMessageContaining("cols");
+    }
+
+    @Test
+    void randomOrthogonalLooksHaarDistributed() {
+        // Under the Haar measure on O(3) each entry has mean 0 and mean square 1/3; without the
+        // sign correction Q[0][0] would always be negative.
+        Random rng = new Random(12);
+        int samples = 4000;
+        double mean = 0;
+        double meanSquare = 0;
+        int negativeDet = 0;
+        for (int s = 0; s < samples; s++) {
+            double[] q = RandomOrthogonal.sampleDouble(rng, 3);
+            mean += q[0] / samples;
+            meanSquare += q[0] * q[0] / samples;
+            double det = q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6])
+                    + q[2] * (q[3] * q[7] - q[4] * q[6]);
+            if (det < 0) negativeDet++;
+        }
+        assertThat(mean).isCloseTo(0, offset(0.04));
+        assertThat(meanSquare).isCloseTo(1.0 / 3, offset(0.03));
+        assertThat(negativeDet / (double) samples).isCloseTo(0.5, offset(0.05));
+    }
+
+    @Test
+    void staysOrthogonalOver1000AdamSteps() {
+        int d = 32;
+        Random rng = new Random(8);
+        Tensor c = Tensor.randn(rng, 1f, d, d);
+        // loss = -trace(C R), so dL/dR = -C^T
+        float[] seed = new float[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) seed[i * d + j] = -c.get(j, i);
+        }
+        Orthogonal rot = Orthogonal.identity(d);
+        Adam opt = Adam.of(0.01, rot.weight());
+        double before = trace(c, rot.matrix());
+        for (int step = 0; step < 1000; step++) {
+            try (Arena arena = Arena.open()) {
+                opt.zeroGrad();
+                rot.matrix().backward(Tensor.of(seed.clone(), d, d));
+                opt.step();
+            }
+        }
+        Tensor r = rot.matrix();
+        double after = trace(c, r);
+        double err = orthoError(r);
+        // At a maximum over rotations C R is symmetric; measure how far from that the end point is.
+        double[] cr = DoubleMatrices.multiply(doubles(c), doubles(r), d, d, d);
+        double asym = 0;
+        double scale = 0;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                asym = Math.max(asym, Math.abs(cr[i * d + j] - cr[j * d + i]));
+                scale = Math.max(scale, Math.abs(cr[i * d + j]));
+            }
+        }
+        System.out.printf("1000 Adam steps d=32: trace(CR) %.4f -> %.4f, max|R^T R - I| = %.3g, max|CR - (CR)^T| / max|CR| = %.3g%n",
+                before, after, err, asym / scale);
+        assertThat(err).isLessThan(1e-5);
+        assertThat(after).isGreaterThan(before + 20);
+        assertThat(asym / scale).isLessThan(0.05);
+    }
+
+    private static double trace(Tensor c, Tensor r) {
+        int d = c.size(0);
+        double t = 0;
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < d; k++) t += (double) c.get(i, k) * r.get(k, i);
+        }
+        return t;
+    }
+
+    @Test
+    void reusesTheInverseWhileTheWeightIsUnchanged() {
+        Orthogonal rot = Orthogonal.identity(4);
+        setWeight(rot, Tensor.randn(new Random(1), 1f, 4, 4));
+        float[] first = rot.matrix().toFloatArray();
+        assertThat(rot.matrix().toFloatArray()).containsExactly(first);
+        try (GradMode off = GradMode.off()) {
+            rot.weight().set(rot.weight().get(0, 1) + 0.5f, 0, 1);
+        }
+        assertThat(rot.matrix().toFloatArray()).isNotEqualTo(first);
+        try (GradMode off = GradMode.off()) {
+            assertThat(rot.matrix().requiresGrad()).isFalse();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        assertThatThrownBy(() -> Orthogonal.lowRank(4, 0)).hasMessageContaining("rank");
+        assertThatThrownBy(() -> Orthogonal.lowRank(4, 5)).hasMessageContaining("rank must be in [1, 4]");
+        assertThatThrownBy(() -> Orthogonal.identity(0)).hasMessageContaining("d must be >= 1");
+        assertThatThrownBy(() -> new Orthogonal(3, 3, Tensor.zerosPersistent(3, 2))).hasMessageContaining("[3, 3]");
+        assertThatThrownBy(() -> new Orthogonal(2, 2, Tensor.of(new float[] {1, 1, 0, 1}, 2, 2)))
+                .hasMessageContaining("not orthogonal");
+        assertThatThrownBy(() -> Cayley.apply(Tensor.zerosPersistent(2, 3), null, null, 2, null))
+                .hasMessageContaining("op 'cayley'").hasMessageContaining("[2, 3]");
+    }
+}
