@@ -1,0 +1,159 @@
+package org.intervene4j.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.intervene4j.bench.torch.TorchGpt2ShapedStack;
+import org.intervene4j.bench.torch.TorchSupport;
+import org.intervene4j.engine.Arena;
+import org.intervene4j.engine.GradMode;
+import org.intervene4j.engine.Tensor;
+import org.intervene4j.engine.kernel.WorkerPool;
+
+/**
+ * Runs the GPT-2-shaped stack in our engine and in libtorch with the same weights: first checks
+ * that both compute the same output and the same gradient of T, then times a forward pass
+ * without a graph and a forward + backward pass (gradient reaches only T).
+ */
+public final class StackBench {
+    /**
+     * The {@code stack} command's result. Times are medians in milliseconds; a speedup is
+     * {@code libtorch_ms / our_ms} (above 1: we are faster). Our fields are null when our side
+     * could not run (see {@code error}).
+     */
+    public record Result(Double forward_ms, Double forward_backward_ms,
+                         double libtorch_forward_ms, double libtorch_forward_backward_ms,
+                         Double forward_speedup_vs_libtorch, Double forward_backward_speedup_vs_libtorch,
+                         Double max_abs_diff_vs_libtorch, Double max_abs_output,
+                         Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
+                         int threads, int warmup_runs, int timed_runs, StackConfig config,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
+
+    /** Output and T-gradient of one implementation, for the parity check. */
+    private record Numbers(float[] output, float[] gradT) {}
+
+    private final StackConfig config;
+    private final int threads;
+    private final int warmup;
+    private final int runs;
+    private final long seed;
+
+    public StackBench(StackConfig config, int threads, int warmup, int runs, long seed) {
+        this.config = config;
+        this.threads = threads;
+        this.warmup = warmup;
+        this.runs = runs;
+        this.seed = seed;
+    }
+
+    public Result run() throws Exception {
+        StackWeights w = new StackWeights(config, seed);
+        WorkerPool.setGlobalThreads(threads);
+        TorchSupport.setThreads(threads);
+
+        TorchGpt2ShapedStack lib = new TorchGpt2ShapedStack(w);
+        org.bytedeco.pytorch.Tensor libInput = lib.input(w);
+        Numbers libNumbers = libtorchNumbers(lib, libInput);
+
+        Gpt2ShapedStack ours = new Gpt2ShapedStack(w);
+        Tensor input = Tensor.of(w.input.clone(), config.batch(), config.seq(), config.dModel());
+        Numbers ourNumbers = null;
+        String error = null;
+        try {
+            ourNumbers = ourNumbers(ours, input);
+        } catch (UnsupportedOperationException e) {
+            error = "our engine cannot run the stack yet: " + e.getMessage();
+            System.out.println("parity check skipped: " + error);
+        }
+        Double diff = null, diffGrad = null;
+        if (ourNumbers != null) {
+            diff = maxAbsDiff(ourNumbers.output(), libNumbers.output());
+            diffGrad = maxAbsDiff(ourNumbers.gradT(), libNumbers.gradT());
+            System.out.printf("parity vs libtorch: output max |diff| = %.3e (max |out| %.3f), "
+                            + "grad T max |diff| = %.3e (max |grad| %.3e)%n",
+                    diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()));
+        }
+
+        double libFwd = Timing.medianMillis(() -> {
+            try (PointerScope step = new PointerScope()) {
+                new NoGradGuard(); // attached to the scope; restores grad mode when the scope closes
+                lib.forward(libInput);
+            }
+        }, warmup, runs);
+        double libFwdBwd = Timing.medianMillis(() -> {
+            try (PointerScope step = new PointerScope()) {
+                org.bytedeco.pytorch.Tensor g = lib.t().grad();
+                if (g.defined()) g.zero_();
+                TorchGpt2ShapedStack.loss(lib.forward(libInput)).backward();
+            }
+        }, warmup, runs);
+        System.out.printf("libtorch (%d threads): forward %.1f ms, forward+backward %.1f ms%n",
+                TorchSupport.threads(), libFwd, libFwdBwd);
+
+        Double fwd = null, fwdBwd = null;
+        if (ourNumbers != null) {
+            fwd = Timing.medianMillis(() -> {
+                try (GradMode off = GradMode.off(); Arena step = Arena.open()) {
+                    ours.forward(input);
+                }
+            }, warmup, runs);
+            fwdBwd = Timing.medianMillis(() -> {
+                ours.t().zeroGrad();
+                try (Arena step = Arena.open()) {
+                    Gpt2ShapedStack.loss(ours.forward(input)).backward();
+                }
+            }, warmup, runs);
+            System.out.printf("ours     (%d threads): forward %.1f ms, forward+backward %.1f ms%n",
+                    WorkerPool.global().threads(), fwd, fwdBwd);
+        }
+        return new Result(fwd, fwdBwd, libFwd, libFwdBwd,
+                fwd == null ? null : libFwd / fwd, fwdBwd == null ? null : libFwdBwd / fwdBwd,
+                diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
+                threads, warmup, runs, config, error);
+    }
+
+    private static Numbers libtorchNumbers(TorchGpt2ShapedStack lib, org.bytedeco.pytorch.Tensor x) {
+        float[] out;
+        try (PointerScope step = new PointerScope()) {
+            new NoGradGuard();
+            out = TorchSupport.toArray(lib.forward(x));
+        }
+        float[] grad;
+        try (PointerScope step = new PointerScope()) {
+            TorchGpt2ShapedStack.loss(lib.forward(x)).backward();
+            grad = TorchSupport.toArray(lib.t().grad());
+        }
+        return new Numbers(out, grad);
+    }
+
+    private static Numbers ourNumbers(Gpt2ShapedStack ours, Tensor x) {
+        float[] out;
+        try (GradMode off = GradMode.off(); Arena step = Arena.open()) {
+            out = ours.forward(x).toFloatArray();
+        }
+        ours.t().zeroGrad();
+        try (Arena step = Arena.open()) {
+            Gpt2ShapedStack.loss(ours.forward(x)).backward();
+        }
+        return new Numbers(out, ours.t().grad().toFloatArray());
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalStateException("parity check: " + a.length + " values vs " + b.length);
+        }
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (Double.isNaN(d)) return Double.NaN;
+            m = Math.max(m, d);
+        }
+        return m;
+    }
+
+    static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+}
