@@ -33,8 +33,19 @@ public final class BenchMain implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** The system load average over the last minute (-1 where unknown). */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     /** Warns about settings that make the numbers meaningless. */
     static void checkEnvironment() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double load = loadAverage();
+        System.out.printf("%d cores, load average %.2f%n", cores, load);
+        if (load > 0.5) {
+            System.out.println("WARNING: other processes are running; timings will be noisy and slow");
+        }
         if (!KernelConfig.vectorApiAvailable()) {
             System.out.println("WARNING: run with --add-modules jdk.incubator.vector, else the scalar kernels are timed");
         }
@@ -56,8 +67,12 @@ public final class BenchMain implements Runnable {
         FmaPeakProbe.Peak one = FmaPeakProbe.measure(1, trials, seconds);
         FmaPeakProbe.Peak two = FmaPeakProbe.measure(2, trials, seconds);
         System.out.printf("FMA peak (fp32, %d-bit vectors): 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s "
-                        + "(%.1f per thread)%n",
-                one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread());
+                        + "(%.1f per thread; %.1f per second of CPU time)%n",
+                one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread(), two.gflopsPerCpuSecond());
+        if (one.contended() || two.contended()) {
+            System.out.println("WARNING: the probe threads did not get their cores to themselves "
+                    + "(other processes are running): the peak, and every timing, is too low");
+        }
         return new FmaPeakProbe.Peak[] {one, two};
     }
 
@@ -73,12 +88,16 @@ public final class BenchMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            checkEnvironment();
             FmaPeakProbe.Peak[] p = probePeak(trials, trialSeconds);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("peak_gflops", p[1].gflops());
             out.put("peak_gflops_per_thread", p[1].gflopsPerThread());
             out.put("one_thread_gflops", p[0].gflops());
+            out.put("gflops_per_cpu_second", p[1].gflopsPerCpuSecond());
             out.put("vector_bits", p[0].vectorBits());
+            out.put("contended", p[0].contended() || p[1].contended());
+            out.put("load_average", loadAverage());
             writeJson(json, out);
             return 0;
         }
@@ -121,6 +140,7 @@ public final class BenchMain implements Runnable {
                     .ifPresent(e -> System.out.println("(ours not measured: " + e + ")"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("peak_gflops", p);
+            out.put("load_average", loadAverage());
             out.put("results", new ArrayList<>(rows));
             writeJson(json, out);
             return 0;

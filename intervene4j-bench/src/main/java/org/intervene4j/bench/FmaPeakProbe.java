@@ -1,5 +1,7 @@
 package org.intervene4j.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.CyclicBarrier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,8 +21,21 @@ public final class FmaPeakProbe {
     /** FMAs per chain per call of {@link #burst}; small enough to call often, big enough to amortize. */
     private static final int BURST = 4096;
 
-    /** Result of one probe: GFLOP/s over all threads and per thread. */
-    public record Peak(int threads, double gflops, double gflopsPerThread, int vectorBits) {}
+    /**
+     * Result of one probe: GFLOP/s over all threads (wall time) and per thread, plus the flops
+     * per second of CPU time each thread actually got; when the wall-time figure falls well
+     * below {@code threads * gflopsPerCpuSecond}, other processes were using the cores.
+     */
+    public record Peak(int threads, double gflops, double gflopsPerThread, double gflopsPerCpuSecond,
+                       int vectorBits) {
+        /** True when the threads got less than 80% of the wall time on their cores. */
+        public boolean contended() {
+            return gflops < 0.8 * threads * gflopsPerCpuSecond;
+        }
+    }
+
+    /** One trial's throughput by wall time and by the CPU time the threads got. */
+    private record Trial(double wallGflops, double cpuGflops) {}
 
     private static volatile float sink;
 
@@ -33,10 +48,13 @@ public final class FmaPeakProbe {
     public static Peak measure(int threads, int trials, double trialSeconds) throws Exception {
         warmUp();
         double best = 0;
+        double bestCpu = 0;
         for (int t = 0; t < trials; t++) {
-            best = Math.max(best, trial(threads, trialSeconds));
+            Trial r = trial(threads, trialSeconds);
+            best = Math.max(best, r.wallGflops());
+            bestCpu = Math.max(bestCpu, r.cpuGflops());
         }
-        return new Peak(threads, best, best / threads, SPECIES.vectorBitSize());
+        return new Peak(threads, best, best / threads, bestCpu, SPECIES.vectorBitSize());
     }
 
     /** Gets {@link #burst} compiled by C2 before any timed trial. */
@@ -48,9 +66,11 @@ public final class FmaPeakProbe {
     }
 
     /** One trial: GFLOP/s of all threads together over the wall time of the slowest one. */
-    private static double trial(int threads, double seconds) throws Exception {
+    private static Trial trial(int threads, double seconds) throws Exception {
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         long[] bursts = new long[threads];
+        long[] cpuNanos = new long[threads];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Thread[] workers = new Thread[threads];
         long durationNanos = (long) (seconds * 1e9);
         for (int i = 0; i < threads; i++) {
@@ -61,6 +81,7 @@ public final class FmaPeakProbe {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
+                long cpu0 = mx.getCurrentThreadCpuTime();
                 long end = System.nanoTime() + durationNanos;
                 float s = 0;
                 long n = 0;
@@ -69,6 +90,7 @@ public final class FmaPeakProbe {
                     n++;
                 }
                 bursts[id] = n;
+                cpuNanos[id] = mx.getCurrentThreadCpuTime() - cpu0;
                 sink = s;
             }, "fma-probe-" + i);
             workers[i].start();
@@ -78,9 +100,14 @@ public final class FmaPeakProbe {
         for (Thread w : workers) w.join();
         double wall = (System.nanoTime() - t0) / 1e9;
         long totalBursts = 0;
-        for (long b : bursts) totalBursts += b;
-        double flops = (double) totalBursts * BURST * CHAINS * SPECIES.length() * 2.0;
-        return flops / wall / 1e9;
+        long totalCpu = 0;
+        for (int i = 0; i < threads; i++) {
+            totalBursts += bursts[i];
+            totalCpu += cpuNanos[i];
+        }
+        double flopsPerBurst = (double) BURST * CHAINS * SPECIES.length() * 2.0;
+        double flops = totalBursts * flopsPerBurst;
+        return new Trial(flops / wall / 1e9, flops / (totalCpu / 1e9) / 1e9);
     }
 
     /**

@@ -27,6 +27,7 @@ public final class StackBench {
                          Double max_abs_diff_vs_libtorch, Double max_abs_output,
                          Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
                          int threads, int warmup_runs, int timed_runs, StackConfig config,
+                         double load_average,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 
     /** Output and T-gradient of one implementation, for the parity check. */
@@ -109,7 +110,7 @@ public final class StackBench {
         return new Result(fwd, fwdBwd, libFwd, libFwdBwd,
                 fwd == null ? null : libFwd / fwd, fwdBwd == null ? null : libFwdBwd / fwdBwd,
                 diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
-                threads, warmup, runs, config, error);
+                threads, warmup, runs, config, BenchMain.loadAverage(), error);
     }
 
     private static Numbers libtorchNumbers(TorchGpt2ShapedStack lib, org.bytedeco.pytorch.Tensor x) {
