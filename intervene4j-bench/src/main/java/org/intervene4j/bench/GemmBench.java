@@ -1,5 +1,6 @@
 package org.intervene4j.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -29,7 +30,8 @@ public final class GemmBench {
 
     /** One row of the result: null GFLOP/s where that side could not run (e.g. a stub). */
     public record Result(int m, int k, int n, int threads, Double gflops, Double percent_of_peak,
-                         Double libtorch_gflops, Double ratio_vs_libtorch, String error) {}
+                         Double libtorch_gflops, Double ratio_vs_libtorch,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 
     /** The default shapes: attention/MLP projections at 64 and 512 rows, and 1024 cubed. */
     public static final List<Shape> DEFAULT_SHAPES = List.of(
@@ -59,6 +61,9 @@ public final class GemmBench {
                     ours = s.flops() / ours(s, threads) / 1e9;
                 } catch (UnsupportedOperationException e) {
                     error = "ours: " + e.getMessage();
+                } catch (RuntimeException e) {
+                    e.printStackTrace();
+                    error = "ours failed: " + e;
                 }
                 double lib = s.flops() / libtorch(s, threads) / 1e9;
                 out.add(new Result(s.m(), s.k(), s.n(), threads, ours,

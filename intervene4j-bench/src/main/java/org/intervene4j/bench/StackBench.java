@@ -24,11 +24,14 @@ public final class StackBench {
     public record Result(Double forward_ms, Double forward_backward_ms,
                          double libtorch_forward_ms, double libtorch_forward_backward_ms,
                          Double forward_speedup_vs_libtorch, Double forward_backward_speedup_vs_libtorch,
-                         Double max_abs_diff_vs_libtorch, Double max_abs_output,
+                         Double max_abs_diff_vs_libtorch, Boolean parity_ok, Double max_abs_output,
                          Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
                          int threads, int warmup_runs, int timed_runs, StackConfig config,
                          double load_average,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
+
+    /** Largest accepted max-abs difference, relative to the largest value (output, or gradient of T). */
+    static final double PARITY_TOLERANCE = 1e-3;
 
     /** Output and T-gradient of one implementation, for the parity check. */
     private record Numbers(float[] output, float[] gradT) {}
@@ -65,14 +68,25 @@ public final class StackBench {
         } catch (UnsupportedOperationException e) {
             error = "our engine cannot run the stack yet: " + e.getMessage();
             System.out.println("parity check skipped: " + error);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            error = "our stack failed: " + e;
+            System.out.println("parity check skipped: " + error);
         }
         Double diff = null, diffGrad = null;
+        Boolean parityOk = null;
         if (ourNumbers != null) {
             diff = maxAbsDiff(ourNumbers.output(), libNumbers.output());
             diffGrad = maxAbsDiff(ourNumbers.gradT(), libNumbers.gradT());
             System.out.printf("parity vs libtorch: output max |diff| = %.3e (max |out| %.3f), "
                             + "grad T max |diff| = %.3e (max |grad| %.3e)%n",
                     diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()));
+            parityOk = diff <= PARITY_TOLERANCE * Math.max(1, maxAbs(libNumbers.output()))
+                    && diffGrad <= PARITY_TOLERANCE * Math.max(1e-12, maxAbs(libNumbers.gradT()));
+            if (!parityOk) {
+                System.out.println("WARNING: PARITY FAILED: our stack does not compute libtorch's numbers "
+                        + "(relative tolerance " + PARITY_TOLERANCE + "); the timings below compare different work");
+            }
         }
 
         double libFwd = Timing.medianMillis(() -> {
@@ -109,7 +123,7 @@ public final class StackBench {
         }
         return new Result(fwd, fwdBwd, libFwd, libFwdBwd,
                 fwd == null ? null : libFwd / fwd, fwdBwd == null ? null : libFwdBwd / fwdBwd,
-                diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
+                diff, parityOk, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
                 threads, warmup, runs, config, BenchMain.loadAverage(), error);
     }
 
