@@ -102,8 +102,8 @@ public final class StackBench {
                 TorchGpt2ShapedStack.loss(lib.forward(libInput)).backward();
             }
         }, warmup, runs);
-        System.out.printf("libtorch (%d threads): forward %.1f ms, forward+backward %.1f ms%n",
-                TorchSupport.threads(), libFwd, libFwdBwd);
+        System.out.printf("libtorch (%d threads, OpenBLAS %d): forward %.1f ms, forward+backward %.1f ms%n",
+                TorchSupport.threads(), TorchSupport.blasThreads(), libFwd, libFwdBwd);
 
         Double fwd = null, fwdBwd = null;
         if (ourNumbers != null) {

@@ -1,6 +1,7 @@
 package org.intervene4j.bench.torch;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -32,13 +33,24 @@ public final class TorchSupport {
         return out;
     }
 
-    /** Sets libtorch's intra-op thread count ({@code at::set_num_threads}). */
+    /**
+     * Sets libtorch's intra-op thread count ({@code at::set_num_threads}) and the thread count of
+     * the OpenBLAS library its fp32 matmul calls. The second matters: this libtorch build uses
+     * OpenBLAS ({@code BLAS_INFO=open}), whose own pthread pool ignores {@code at::set_num_threads}
+     * and defaults to one thread per core, so without it a "1-thread" libtorch matmul runs on 2.
+     */
     public static void setThreads(int n) {
         torch.set_num_threads(n);
+        openblas_nolapack.blas_set_num_threads(n);
     }
 
     /** libtorch's current intra-op thread count. */
     public static int threads() {
         return torch.get_num_threads();
+    }
+
+    /** OpenBLAS's current thread count (-1 until set, then what {@link #setThreads} gave). */
+    public static int blasThreads() {
+        return openblas_nolapack.blas_get_num_threads();
     }
 }
