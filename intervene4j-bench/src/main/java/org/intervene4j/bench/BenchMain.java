@@ -128,10 +128,10 @@ public final class BenchMain implements Runnable {
             List<GemmBench.Result> rows = new GemmBench(warmupSeconds, sampleSeconds, samples)
                     .run(GemmBench.DEFAULT_SHAPES, threads, p);
             System.out.printf("%nGEMM fp32, peak %.1f GFLOP/s (2 threads)%n", p);
-            System.out.printf("%-22s %7s %10s %8s %14s %10s%n",
+            System.out.printf("%-24s %7s %10s %8s %14s %10s%n",
                     "shape", "threads", "GFLOP/s", "%peak", "libtorch GF/s", "ours/lib");
             for (GemmBench.Result r : rows) {
-                System.out.printf("%-22s %7d %10s %8s %14.1f %10s%n",
+                System.out.printf("%-24s %7d %10s %8s %14.1f %10s%n",
                         new GemmBench.Shape(r.m(), r.k(), r.n()), r.threads(),
                         fmt(r.gflops(), "%.1f"), fmt(r.percent_of_peak(), "%.1f%%"),
                         r.libtorch_gflops(), fmt(r.ratio_vs_libtorch(), "%.2f"));

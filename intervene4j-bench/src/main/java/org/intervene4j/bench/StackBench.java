@@ -50,6 +50,7 @@ public final class StackBench {
         this.seed = seed;
     }
 
+    /** Parity check, then the timings of both sides. */
     public Result run() throws Exception {
         StackWeights w = new StackWeights(config, seed);
         WorkerPool.setGlobalThreads(threads);
@@ -57,74 +58,90 @@ public final class StackBench {
 
         TorchGpt2ShapedStack lib = new TorchGpt2ShapedStack(w);
         org.bytedeco.pytorch.Tensor libInput = lib.input(w);
-        Numbers libNumbers = libtorchNumbers(lib, libInput);
-
         Gpt2ShapedStack ours = new Gpt2ShapedStack(w);
         Tensor input = Tensor.of(w.input.clone(), config.batch(), config.seq(), config.dModel());
+
+        Numbers libNumbers = libtorchNumbers(lib, libInput);
         Numbers ourNumbers = null;
         String error = null;
         try {
             ourNumbers = ourNumbers(ours, input);
         } catch (UnsupportedOperationException e) {
             error = "our engine cannot run the stack yet: " + e.getMessage();
-            System.out.println("parity check skipped: " + error);
         } catch (RuntimeException e) {
             e.printStackTrace();
             error = "our stack failed: " + e;
-            System.out.println("parity check skipped: " + error);
         }
         Double diff = null, diffGrad = null;
         Boolean parityOk = null;
-        if (ourNumbers != null) {
+        if (ourNumbers == null) {
+            System.out.println("parity check skipped: " + error);
+        } else {
             diff = maxAbsDiff(ourNumbers.output(), libNumbers.output());
             diffGrad = maxAbsDiff(ourNumbers.gradT(), libNumbers.gradT());
+            parityOk = withinTolerance(diff, libNumbers.output()) && withinTolerance(diffGrad, libNumbers.gradT());
             System.out.printf("parity vs libtorch: output max |diff| = %.3e (max |out| %.3f), "
                             + "grad T max |diff| = %.3e (max |grad| %.3e)%n",
                     diff, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()));
-            parityOk = diff <= PARITY_TOLERANCE * Math.max(1, maxAbs(libNumbers.output()))
-                    && diffGrad <= PARITY_TOLERANCE * Math.max(1e-12, maxAbs(libNumbers.gradT()));
             if (!parityOk) {
                 System.out.println("WARNING: PARITY FAILED: our stack does not compute libtorch's numbers "
                         + "(relative tolerance " + PARITY_TOLERANCE + "); the timings below compare different work");
             }
         }
 
-        double libFwd = Timing.medianMillis(() -> {
-            try (PointerScope step = new PointerScope()) {
-                new NoGradGuard(); // attached to the scope; restores grad mode when the scope closes
-                lib.forward(libInput);
-            }
-        }, warmup, runs);
-        double libFwdBwd = Timing.medianMillis(() -> {
-            try (PointerScope step = new PointerScope()) {
-                org.bytedeco.pytorch.Tensor g = lib.t().grad();
-                if (g.defined()) g.zero_();
-                TorchGpt2ShapedStack.loss(lib.forward(libInput)).backward();
-            }
-        }, warmup, runs);
+        double[] libMs = timeLibtorch(lib, libInput);
         System.out.printf("libtorch (%d threads, OpenBLAS %d): forward %.1f ms, forward+backward %.1f ms%n",
-                TorchSupport.threads(), TorchSupport.blasThreads(), libFwd, libFwdBwd);
-
+                TorchSupport.threads(), TorchSupport.blasThreads(), libMs[0], libMs[1]);
         Double fwd = null, fwdBwd = null;
         if (ourNumbers != null) {
-            fwd = Timing.medianMillis(() -> {
-                try (GradMode off = GradMode.off(); Arena step = Arena.open()) {
-                    ours.forward(input);
-                }
-            }, warmup, runs);
-            fwdBwd = Timing.medianMillis(() -> {
-                ours.t().zeroGrad();
-                try (Arena step = Arena.open()) {
-                    Gpt2ShapedStack.loss(ours.forward(input)).backward();
-                }
-            }, warmup, runs);
+            double[] ourMs = timeOurs(ours, input);
+            fwd = ourMs[0];
+            fwdBwd = ourMs[1];
             System.out.printf("ours     (%d threads): forward %.1f ms, forward+backward %.1f ms%n",
                     WorkerPool.global().threads(), fwd, fwdBwd);
         }
-        return new Result(fwd, fwdBwd, libFwd, libFwdBwd,
-                fwd == null ? null : libFwd / fwd, fwdBwd == null ? null : libFwdBwd / fwdBwd,
+        return new Result(fwd, fwdBwd, libMs[0], libMs[1],
+                fwd == null ? null : libMs[0] / fwd, fwdBwd == null ? null : libMs[1] / fwdBwd,
                 diff, parityOk, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
                 threads, warmup, runs, config, BenchMain.loadAverage(), error);
+    }
+
+    /** Median ms of libtorch's forward (no grad) and forward + backward, each step in a PointerScope. */
+    private double[] timeLibtorch(TorchGpt2ShapedStack lib, org.bytedeco.pytorch.Tensor x) throws Exception {
+        double forward = Timing.medianMillis(() -> {
+            try (PointerScope step = new PointerScope()) {
+                new NoGradGuard(); // attached to the scope; restores grad mode when the scope closes
+                lib.forward(x);
+            }
+        }, warmup, runs);
+        double forwardBackward = Timing.medianMillis(() -> {
+            try (PointerScope step = new PointerScope()) {
+                org.bytedeco.pytorch.Tensor g = lib.t().grad();
+                if (g.defined()) g.zero_();
+                TorchGpt2ShapedStack.loss(lib.forward(x)).backward();
+            }
+        }, warmup, runs);
+        return new double[] {forward, forwardBackward};
+    }
+
+    /** Median ms of our forward (GradMode.off) and forward + backward, each step in an Arena. */
+    private double[] timeOurs(Gpt2ShapedStack ours, Tensor x) throws Exception {
+        double forward = Timing.medianMillis(() -> {
+            try (GradMode off = GradMode.off(); Arena step = Arena.open()) {
+                ours.forward(x);
+            }
+        }, warmup, runs);
+        double forwardBackward = Timing.medianMillis(() -> {
+            ours.t().zeroGrad();
+            try (Arena step = Arena.open()) {
+                Gpt2ShapedStack.loss(ours.forward(x)).backward();
+            }
+        }, warmup, runs);
+        return new double[] {forward, forwardBackward};
+    }
+
+    private static boolean withinTolerance(double maxAbsDiff, float[] reference) {
+        return maxAbsDiff <= PARITY_TOLERANCE * Math.max(1e-12, maxAbs(reference));
     }
 
     private static Numbers libtorchNumbers(TorchGpt2ShapedStack lib, org.bytedeco.pytorch.Tensor x) {
