@@ -1,0 +1,195 @@
+package org.intervene4j.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.intervene4j.engine.kernel.KernelConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Benchmark entry point: {@code peak}, {@code gemm} and {@code stack} subcommands, each printing
+ * a readable table and optionally writing JSON. See {@code intervene4j-bench/README-bench.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks of the intervene4j engine against the machine's FMA peak and libtorch.",
+        subcommands = {BenchMain.Peak.class, BenchMain.GemmCmd.class, BenchMain.Stack.class})
+public final class BenchMain implements Runnable {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BenchMain()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The system load average over the last minute (-1 where unknown). */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Warns about settings that make the numbers meaningless. */
+    static void checkEnvironment() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double load = loadAverage();
+        System.out.printf("%d cores, load average %.2f%n", cores, load);
+        if (load > 0.5) {
+            System.out.println("WARNING: other processes are running; timings will be noisy and slow");
+        }
+        if (!KernelConfig.vectorApiAvailable()) {
+            System.out.println("WARNING: run with --add-modules jdk.incubator.vector, else the scalar kernels are timed");
+        }
+        if (!"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"))) {
+            System.out.println("WARNING: OMP_WAIT_POLICY=PASSIVE is not set: libtorch's OpenMP threads keep "
+                    + "spinning after each call and slow down our threads");
+        }
+    }
+
+    static void writeJson(File file, Object value) throws Exception {
+        if (file == null) return;
+        File parent = file.getAbsoluteFile().getParentFile();
+        if (parent != null) parent.mkdirs();
+        JSON.writeValue(file, value);
+        System.out.println("wrote " + file);
+    }
+
+    static FmaPeakProbe.Peak[] probePeak(int trials, double seconds) throws Exception {
+        FmaPeakProbe.Peak one = FmaPeakProbe.measure(1, trials, seconds);
+        FmaPeakProbe.Peak two = FmaPeakProbe.measure(2, trials, seconds);
+        System.out.printf("FMA peak (fp32, %d-bit vectors): 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s "
+                        + "(%.1f per thread; %.1f per second of CPU time)%n",
+                one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread(), two.gflopsPerCpuSecond());
+        if (one.contended() || two.contended()) {
+            System.out.println("WARNING: the probe threads did not get their cores to themselves "
+                    + "(other processes are running): the peak, and every timing, is too low");
+        }
+        return new FmaPeakProbe.Peak[] {one, two};
+    }
+
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = "Measures the fp32 FMA peak (GFLOP/s) with 1 and 2 threads.")
+    static final class Peak implements Callable<Integer> {
+        @Option(names = "--json", description = "write the result to this JSON file")
+        File json;
+        @Option(names = "--trials", defaultValue = "5", description = "trials per thread count (best is kept)")
+        int trials;
+        @Option(names = "--trial-seconds", defaultValue = "0.3", description = "length of one trial")
+        double trialSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            checkEnvironment();
+            FmaPeakProbe.Peak[] p = probePeak(trials, trialSeconds);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("peak_gflops", p[1].gflops());
+            out.put("peak_gflops_per_thread", p[1].gflopsPerThread());
+            out.put("one_thread_gflops", p[0].gflops());
+            out.put("gflops_per_cpu_second", p[1].gflopsPerCpuSecond());
+            out.put("vector_bits", p[0].vectorBits());
+            out.put("contended", p[0].contended() || p[1].contended());
+            out.put("load_average", loadAverage());
+            writeJson(json, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "Times Gemm.multiply and torch.matmul on GPT-2-small shapes at 1 and 2 threads.")
+    static final class GemmCmd implements Callable<Integer> {
+        @Option(names = "--json", description = "write the results to this JSON file")
+        File json;
+        @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "thread counts (default: 1,2)")
+        int[] threads;
+        @Option(names = "--warmup-seconds", defaultValue = "0.3", description = "warm-up per shape and side")
+        double warmupSeconds;
+        @Option(names = "--sample-seconds", defaultValue = "0.1", description = "length of one timed sample")
+        double sampleSeconds;
+        @Option(names = "--samples", defaultValue = "7", description = "timed samples (the median is kept)")
+        int samples;
+        @Option(names = "--peak", description = "use this peak (GFLOP/s, all threads) instead of probing it")
+        Double peak;
+        @Option(names = "--peak-trials", defaultValue = "5", description = "trials of the peak probe")
+        int peakTrials;
+
+        @Override
+        public Integer call() throws Exception {
+            checkEnvironment();
+            double p = peak != null ? peak : probePeak(peakTrials, 0.3)[1].gflops();
+            List<GemmBench.Result> rows = new GemmBench(warmupSeconds, sampleSeconds, samples)
+                    .run(GemmBench.DEFAULT_SHAPES, threads, p);
+            System.out.printf("%nGEMM fp32, peak %.1f GFLOP/s (2 threads)%n", p);
+            System.out.printf("%-24s %7s %10s %8s %14s %10s%n",
+                    "shape", "threads", "GFLOP/s", "%peak", "libtorch GF/s", "ours/lib");
+            for (GemmBench.Result r : rows) {
+                System.out.printf("%-24s %7d %10s %8s %14.1f %10s%n",
+                        new GemmBench.Shape(r.m(), r.k(), r.n()), r.threads(),
+                        fmt(r.gflops(), "%.1f"), fmt(r.percent_of_peak(), "%.1f%%"),
+                        r.libtorch_gflops(), fmt(r.ratio_vs_libtorch(), "%.2f"));
+            }
+            rows.stream().map(GemmBench.Result::error).filter(e -> e != null).findFirst()
+                    .ifPresent(e -> System.out.println("(ours not measured: " + e + ")"));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("peak_gflops", p);
+            out.put("load_average", loadAverage());
+            out.put("results", new ArrayList<>(rows));
+            writeJson(json, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "stack", mixinStandardHelpOptions = true,
+            description = "GPT-2-small-shaped 12-block stack: parity with libtorch, then forward and "
+                    + "forward+backward timings of both.")
+    static final class Stack implements Callable<Integer> {
+        @Option(names = "--json", description = "write the result to this JSON file")
+        File json;
+        @Option(names = "--threads", defaultValue = "2", description = "threads for both engines")
+        int threads;
+        @Option(names = "--warmup", defaultValue = "3", description = "untimed runs before timing")
+        int warmup;
+        @Option(names = "--runs", defaultValue = "7", description = "timed runs (the median is kept)")
+        int runs;
+        @Option(names = "--layers", defaultValue = "12", description = "number of blocks")
+        int layers;
+        @Option(names = "--batch", defaultValue = "8") int batch;
+        @Option(names = "--seq", defaultValue = "32") int seq;
+        @Option(names = "--intervene-after", defaultValue = "6",
+                description = "T is applied after this block (1-based)")
+        int interveneAfter;
+        @Option(names = "--seed", defaultValue = "42") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            checkEnvironment();
+            StackConfig base = StackConfig.GPT2_SMALL;
+            StackConfig c = new StackConfig(layers, base.dModel(), base.heads(), base.dMlp(), batch, seq,
+                    Math.min(interveneAfter, layers));
+            StackBench.Result r = new StackBench(c, threads, warmup, runs, seed).run();
+            System.out.printf("%nstack %s, %d threads, median of %d runs%n", c, threads, runs);
+            System.out.printf("%-18s %12s %12s %10s%n", "", "ours ms", "libtorch ms", "speedup");
+            System.out.printf("%-18s %12s %12.1f %10s%n", "forward",
+                    fmt(r.forward_ms(), "%.1f"), r.libtorch_forward_ms(), fmt(r.forward_speedup_vs_libtorch(), "%.2fx"));
+            System.out.printf("%-18s %12s %12.1f %10s%n", "forward+backward",
+                    fmt(r.forward_backward_ms(), "%.1f"), r.libtorch_forward_backward_ms(),
+                    fmt(r.forward_backward_speedup_vs_libtorch(), "%.2fx"));
+            System.out.println("max |ours - libtorch| output: " + fmt(r.max_abs_diff_vs_libtorch(), "%.3e")
+                    + ", grad T: " + fmt(r.max_abs_diff_grad_t_vs_libtorch(), "%.3e"));
+            writeJson(json, r);
+            return 0;
+        }
+    }
+
+    private static String fmt(Double v, String format) {
+        return v == null ? "n/a" : String.format(format, v);
+    }
+}

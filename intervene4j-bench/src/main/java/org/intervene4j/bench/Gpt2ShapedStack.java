@@ -1,0 +1,101 @@
+package org.intervene4j.bench;
+
+import org.intervene4j.engine.Ops;
+import org.intervene4j.engine.Tensor;
+
+/**
+ * A GPT-2-small-shaped stack of pre-layer-norm transformer blocks in our engine, with frozen
+ * weights and one trainable matrix T on the residual stream:
+ *
+ * <pre>
+ *   for each block:  x = x + attention(layerNorm1(x))       (causal, multi-head)
+ *                    x = x + proj(gelu_tanh(fc(layerNorm2(x))))
+ *   after block k:   x = x @ T
+ * </pre>
+ *
+ * Weight layout: see {@link StackWeights} ({@code nn.Linear}'s {@code [out, in]}, used with
+ * {@link Ops#linear}).
+ */
+public final class Gpt2ShapedStack {
+    private final StackConfig c;
+    private final BlockParams[] blocks;
+    /** The intervention matrix {@code [d, d]}; requires grad. */
+    private final Tensor t;
+
+    private record BlockParams(Tensor ln1Gamma, Tensor ln1Beta, Tensor wQkv, Tensor bQkv,
+                               Tensor wOut, Tensor bOut, Tensor ln2Gamma, Tensor ln2Beta,
+                               Tensor wFc, Tensor bFc, Tensor wProj, Tensor bProj) {}
+
+    /** Wraps copies of the weights as frozen tensors, and T as a tensor that requires grad. */
+    public Gpt2ShapedStack(StackWeights w) {
+        c = w.config;
+        int d = c.dModel();
+        int f = c.dMlp();
+        blocks = new BlockParams[c.layers()];
+        for (int l = 0; l < blocks.length; l++) {
+            StackWeights.Block b = w.blocks[l];
+            blocks[l] = new BlockParams(
+                    frozen(b.ln1Gamma, d), frozen(b.ln1Beta, d),
+                    frozen(b.wQkv, 3 * d, d), frozen(b.bQkv, 3 * d),
+                    frozen(b.wOut, d, d), frozen(b.bOut, d),
+                    frozen(b.ln2Gamma, d), frozen(b.ln2Beta, d),
+                    frozen(b.wFc, f, d), frozen(b.bFc, f),
+                    frozen(b.wProj, d, f), frozen(b.bProj, d));
+        }
+        t = Tensor.of(w.t.clone(), d, d).requiresGrad(true);
+    }
+
+    /** The trainable intervention matrix T {@code [d, d]}. */
+    public Tensor t() {
+        return t;
+    }
+
+    /** The stack's output residual stream for {@code x [batch, seq, d]}. */
+    public Tensor forward(Tensor x) {
+        for (int l = 0; l < blocks.length; l++) {
+            x = block(blocks[l], x);
+            if (l + 1 == c.interventionAfter()) {
+                x = Ops.matmul(x, t); // [batch, seq, d] @ [d, d]
+            }
+        }
+        return x;
+    }
+
+    /** The benchmark's loss: mean of squares of the output, a scalar that depends on T. */
+    public static Tensor loss(Tensor out) {
+        return Ops.mean(Ops.square(out));
+    }
+
+    // x: [batch, seq, d]
+    private Tensor block(BlockParams p, Tensor x) {
+        Tensor h = Ops.layerNorm(x, p.ln1Gamma(), p.ln1Beta(), c.eps());
+        x = Ops.add(x, attention(p, h));
+        h = Ops.layerNorm(x, p.ln2Gamma(), p.ln2Beta(), c.eps());
+        return Ops.add(x, mlp(p, h));
+    }
+
+    // h: [batch, seq, d] -> [batch, seq, d]
+    private Tensor attention(BlockParams p, Tensor h) {
+        int b = h.size(0), s = h.size(1), d = c.dModel(), nh = c.heads(), hd = c.headDim();
+        Tensor qkv = Ops.linear(h, p.wQkv(), p.bQkv());                         // [b, s, 3d]
+        Tensor heads = qkv.reshape(b, s, 3, nh, hd).permute(2, 0, 3, 1, 4);     // [3, b, nh, s, hd] (view)
+        Tensor q = heads.select(0, 0);                                            // [b, nh, s, hd]
+        Tensor k = heads.select(0, 1);
+        Tensor v = heads.select(0, 2);
+        Tensor scores = Ops.scale(Ops.matmul(q, k.transpose(-1, -2)), (float) (1.0 / Math.sqrt(hd))); // [b, nh, s, s]
+        Tensor probs = Ops.maskedSoftmax(scores, true, null);                     // causal
+        Tensor ctx = Ops.matmul(probs, v);                                        // [b, nh, s, hd]
+        Tensor merged = ctx.transpose(1, 2).reshape(b, s, d);                     // [b, s, d]
+        return Ops.linear(merged, p.wOut(), p.bOut());
+    }
+
+    // h: [batch, seq, d] -> [batch, seq, d]
+    private Tensor mlp(BlockParams p, Tensor h) {
+        Tensor up = Ops.gelu(Ops.linear(h, p.wFc(), p.bFc()));                  // [b, s, mlp]
+        return Ops.linear(up, p.wProj(), p.bProj());
+    }
+
+    private static Tensor frozen(float[] values, int... shape) {
+        return Tensor.of(values.clone(), shape);
+    }
+}
