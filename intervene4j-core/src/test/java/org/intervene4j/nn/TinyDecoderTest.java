@@ -42,6 +42,15 @@ class TinyDecoderTest {
     @Test
     void gradientsOfTheWholeModelMatchFiniteDifferences() {
         TinyDecoder model = new TinyDecoder(new TinyDecoder.Config(6, 5, 8, 2, 1, 16, false), new Random(3));
+        // The embeddings start at std 0.02, where a finite-difference probe of 1e-2 is not small
+        // next to the layer norm's scale: give them unit scale for the check.
+        try (GradMode off = GradMode.off()) {
+            Random rng = new Random(4);
+            for (String name : new String[] {"tokens.weight", "positions.weight"}) {
+                Tensor p = model.parameters().get(name);
+                p.copyFrom(Tensor.randn(rng, 1f, p.shape()));
+            }
+        }
         int[][] ids = {{0, 3, 5, 1}, {2, 2, 4, 0}};
         for (String name : new String[] {"tokens.weight", "positions.weight", "blocks.0.attn.query.weight",
                 "blocks.0.attn.value.bias", "blocks.0.ln2.weight", "blocks.0.mlp.fc.weight", "head.weight"}) {
@@ -56,7 +65,7 @@ class TinyDecoderTest {
         TinyDecoder model = new TinyDecoder(new TinyDecoder.Config(DIGITS + 1, 2 * LENGTH, 32, 2, 2, 128, true), rng);
         TestAdam adam = new TestAdam(model.parameters());
         int batch = 32;
-        int steps = 300;
+        int steps = 100; // fixed-length reversal is learned in about 40 steps
         for (int step = 0; step < steps; step++) {
             int[][] strings = new int[batch][];
             for (int b = 0; b < batch; b++) strings[b] = sample(rng, false);
@@ -66,8 +75,8 @@ class TinyDecoderTest {
                 Tensor logits = model.forward(inputs);                                 // [batch, 8, 11]
                 Tensor loss = Ops.crossEntropy(logits.reshape(-1, DIGITS + 1), targets, -1); // []
                 loss.backward();
-                float warm = Math.min(1f, (step + 1) / 30f);
-                adam.step(3e-3f * warm * (step < 200 ? 1f : 0.3f));
+                float warm = Math.min(1f, (step + 1) / 10f);
+                adam.step(3e-3f * warm * (step < 70 ? 1f : 0.3f));
             }
         }
 

@@ -35,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--length", defaultValue = "6", description = "Digits per string (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", defaultValue = "8", description = "Longest string; lengths are 1 to this (default: ${DEFAULT-VALUE}).")
     int length;
 
     @Option(names = "--digits", defaultValue = "10", description = "Size of the digit alphabet (default: ${DEFAULT-VALUE}).")
@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         ReversalTraining run = new ReversalTraining(settings);
         ReversalTask task = run.task();
 
-        out.printf(Locale.ROOT, "task: reverse %d digits (0-%d), e.g. %s%n", length, digits - 1, example(task));
+        out.printf(Locale.ROOT, "task: reverse strings of 1-%d digits (0-%d), e.g. %s%n", length, digits - 1, example(task));
         out.printf(Locale.ROOT, "model: decoder-only transformer, d_model %d, %d layers, %d heads, %,d parameters (seed %d)%n",
                 dModel, layers, heads, run.model().parameterCount(), seed);
         out.printf(Locale.ROOT, "train: %d steps of %d sequences, AdamW lr %s, on %d threads with %s kernels%n",
@@ -95,10 +95,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String example(ReversalTask task) {
-        int[] string = new int[task.length()];
-        for (int i = 0; i < string.length; i++) string[i] = (3 + 4 * i) % (task.vocab() - 1);
-        int[] full = task.sequence(string);
-        return tokens(full, 0, task.length(), task) + " | -> " + tokens(full, task.length() + 1, task.length(), task);
+        int[] string = new int[Math.min(5, task.maxLength())];
+        for (int i = 0; i < string.length; i++) string[i] = (3 + 4 * i) % (task.vocab() - 2);
+        return tokens(string, 0, string.length, task) + " | -> " + tokens(ReversalTask.reversed(string), 0, string.length, task);
     }
 
     private static void printLossCurve(PrintWriter out, float[] losses, float[] accuracies) {
@@ -122,14 +121,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nheld-out (%d strings never trained on, greedy decoding):%n", eval.sequences());
         out.printf(Locale.ROOT, "  token accuracy %s   exact match %s%n",
                 TextChart.percent(eval.tokenAccuracy()), TextChart.percent(eval.exactMatch()));
-        int shown = Math.min(3, eval.sequences());
+        int shown = Math.min(4, eval.sequences());
         for (int i = 0; i < shown; i++) {
             int[] in = eval.inputs()[i];
-            int[] expected = task.sequence(in);
-            boolean right = java.util.Arrays.equals(eval.predictions()[i],
-                    java.util.Arrays.copyOfRange(expected, task.length() + 1, expected.length));
+            int[] predicted = eval.predictions()[i];
+            boolean right = java.util.Arrays.equals(predicted, ReversalTask.reversed(in));
             out.printf(Locale.ROOT, "  %s | -> %s  %s%n", tokens(in, 0, in.length, task),
-                    tokens(eval.predictions()[i], 0, task.length(), task), right ? "(right)" : "(wrong)");
+                    tokens(predicted, 0, predicted.length, task), right ? "(right)" : "(wrong)");
         }
     }
 
@@ -137,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         for (int i = from; i < from + count; i++) {
             if (i > from) sb.append(' ');
-            sb.append(ids[i] == task.separator() ? "|" : Integer.toString(ids[i]));
+            sb.append(ids[i] == task.separator() ? "|" : ids[i] == task.pad() ? "_" : Integer.toString(ids[i]));
         }
         return sb.toString();
     }

@@ -114,42 +114,58 @@ final class ReversalTraining {
     Evaluation evaluate() {
         int[][] strings = task.heldOut(new Random(settings.seed() ^ 0x5DEECE66DL), settings.evalSize());
         int n = strings.length;
-        int length = task.length();
-        int[][] predictions = new int[n][length];
+        int[][] predictions = new int[n][];
         int chunk = 256;
         try (GradMode off = GradMode.off()) {
             for (int from = 0; from < n; from += chunk) {
-                int rows = Math.min(chunk, n - from);
-                int[][] prefix = new int[rows][];
-                for (int r = 0; r < rows; r++) {
-                    prefix[r] = java.util.Arrays.copyOf(strings[from + r], length + 1);
-                    prefix[r][length] = task.separator();
-                }
-                for (int j = 0; j < length; j++) {
-                    try (Arena arena = Arena.open()) {
-                        Tensor logits = model.forward(prefix).contiguous();     // [rows, length + 1 + j, vocab]
-                        int seq = logits.size(1);
-                        int vocab = logits.size(2);
-                        float[] d = logits.data();
-                        for (int r = 0; r < rows; r++) {
-                            int next = argmax(d, logits.offset() + (r * seq + seq - 1) * vocab, vocab);
-                            predictions[from + r][j] = next;
-                            prefix[r] = java.util.Arrays.copyOf(prefix[r], seq + 1);
-                            prefix[r][seq] = next;
-                        }
-                    }
-                }
+                decodeChunk(strings, predictions, from, Math.min(chunk, n - from));
             }
         }
+        long tokens = 0;
         long rightTokens = 0;
         int exact = 0;
         for (int i = 0; i < n; i++) {
+            int[] expected = ReversalTask.reversed(strings[i]);
             int right = 0;
-            for (int j = 0; j < length; j++) if (predictions[i][j] == strings[i][length - 1 - j]) right++;
+            for (int j = 0; j < expected.length; j++) if (predictions[i][j] == expected[j]) right++;
+            tokens += expected.length;
             rightTokens += right;
-            if (right == length) exact++;
+            if (right == expected.length) exact++;
         }
-        return new Evaluation(n, rightTokens / (double) (n * (long) length), exact / (double) n, strings, predictions);
+        return new Evaluation(n, rightTokens / (double) tokens, exact / (double) n, strings, predictions);
+    }
+
+    /** Decodes rows {@code [from, from + rows)}; a row of n digits reads its j-th output at position n + j. */
+    private void decodeChunk(int[][] strings, int[][] predictions, int from, int rows) {
+        int longest = 0;
+        int[][] buffer = new int[rows][task.seq()];
+        for (int r = 0; r < rows; r++) {
+            int[] s = strings[from + r];
+            longest = Math.max(longest, s.length);
+            java.util.Arrays.fill(buffer[r], task.pad());
+            System.arraycopy(s, 0, buffer[r], 0, s.length);
+            buffer[r][s.length] = task.separator();
+            predictions[from + r] = new int[s.length];
+        }
+        for (int j = 0; j < longest; j++) {
+            // Causal attention: what lies beyond a row's current end cannot change its logits.
+            int width = Math.min(task.seq(), longest + 1 + j);
+            int[][] ids = new int[rows][];
+            for (int r = 0; r < rows; r++) ids[r] = java.util.Arrays.copyOf(buffer[r], width);
+            try (Arena arena = Arena.open()) {
+                Tensor logits = model.forward(ids).contiguous();                 // [rows, width, vocab]
+                int vocab = logits.size(2);
+                float[] d = logits.data();
+                for (int r = 0; r < rows; r++) {
+                    int len = strings[from + r].length;
+                    if (j >= len) continue;
+                    int position = len + j;
+                    int next = argmax(d, logits.offset() + (r * width + position) * vocab, vocab);
+                    predictions[from + r][j] = next;
+                    if (position + 1 < task.seq()) buffer[r][position + 1] = next;
+                }
+            }
+        }
     }
 
     private static int argmax(float[] d, int from, int count) {
