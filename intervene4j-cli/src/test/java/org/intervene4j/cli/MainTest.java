@@ -1,0 +1,81 @@
+package org.intervene4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** Exit statuses and messages of the command line. */
+class MainTest {
+    private record Result(int status, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitsZero() {
+        Result r = run("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("Usage: intervene4j").contains("demo").contains("--version");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void demoHelpListsItsFlags() {
+        Result r = run("demo", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("--steps").contains("--seed").contains("--batch").contains("--lr");
+    }
+
+    @Test
+    void versionNamesTheRelease() {
+        Result r = run("--version");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("intervene4j ").contains("kernels");
+    }
+
+    @Test
+    void unknownOptionIsOneErrorLineWithStatusTwo() {
+        Result r = run("demo", "--no-such-flag");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines()).singleElement().asString()
+                .startsWith("intervene4j: error: ").contains("--no-such-flag");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void badValueIsOneErrorLineWithStatusTwo() {
+        Result r = run("demo", "--steps", "0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines()).singleElement().asString()
+                .isEqualTo("intervene4j: error: --steps must be at least 1, got 0");
+        assertThat(r.err()).doesNotContain("at org.");
+    }
+
+    @Test
+    void malformedNumberIsAUsageError() {
+        Result r = run("demo", "--lr", "fast");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines()).singleElement().asString().startsWith("intervene4j: error: ").contains("fast");
+    }
+
+    @Test
+    void stacktraceFlagShowsWhereTheErrorCameFrom() {
+        Result r = run("demo", "--heads", "5", "--stacktrace");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("intervene4j: error: --heads must divide --d-model (64), got 5")
+                .contains("java.lang.IllegalArgumentException").contains("at org.intervene4j.");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Result r = run("train-everything");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("intervene4j: error: ");
+    }
+}
