@@ -20,8 +20,17 @@ import org.intervene4j.site.Sites;
 public final class Attention {
     private Attention() {}
 
-    /** What the family fixes about its attention. */
-    public record Spec(int heads, int kvHeads, int headDim, boolean causal) {
+    /**
+     * What the family fixes about its attention.
+     *
+     * @param slidingWindow when > 0, a query sees only the last {@code slidingWindow} keys up
+     *                      to itself (Mistral); 0 for full attention
+     */
+    public record Spec(int heads, int kvHeads, int headDim, boolean causal, int slidingWindow) {
+        public Spec(int heads, int kvHeads, int headDim, boolean causal) {
+            this(heads, kvHeads, headDim, causal, 0);
+        }
+
         public Spec {
             if (heads % kvHeads != 0) {
                 throw new IllegalArgumentException("attention: " + heads + " query heads are not a multiple of " + kvHeads + " kv heads");
@@ -65,10 +74,29 @@ public final class Attention {
         // Fold the query heads of each kv group into the query length: [b, kvh, group * s, hd].
         Tensor qg = scale(qh, (float) (1.0 / Math.sqrt(hd))).contiguous().reshape(b, kvh, group * s, hd);
         Tensor scores = matmul(qg, kh.transpose(-1, -2)).reshape(b, h, s, t); // [b, h, s, t]
+        if (spec.slidingWindow() > 0 && t > spec.slidingWindow()) {
+            scores = Ops.maskedFill(scores, outsideWindow(s, t, spec.slidingWindow()), -Float.MAX_VALUE);
+        }
         Tensor weights = maskedSoftmax(scores, spec.causal(), keyMask);      // [b, h, s, t]
         weights = sites.at(layer, Component.ATTENTION_WEIGHTS, weights);
         Tensor ctx = matmul(weights.reshape(b, kvh, group * s, t), vh).reshape(b, h, s, hd);
         Tensor merged = ctx.transpose(1, 2).reshape(b, s, h * hd);             // [b, s, h * hd]
         return sites.at(layer, Component.ATTENTION_VALUE_OUTPUT, merged);
+    }
+
+    /**
+     * [1, 1, s, t] mask of keys older than the window: query i sits at key column
+     * {@code t - s + i} and sees columns {@code j > t - s + i - window}. Real tokens of an
+     * example are contiguous columns (padding sits before or after them), so column distance
+     * equals position distance.
+     */
+    private static Tensor outsideWindow(int s, int t, int window) {
+        Tensor m = Tensor.zeros(1, 1, s, t);
+        float[] d = m.data();
+        for (int i = 0; i < s; i++) {
+            int last = t - s + i - window; // newest column outside the window
+            for (int j = 0; j <= last; j++) d[i * t + j] = 1f;
+        }
+        return m;
     }
 }

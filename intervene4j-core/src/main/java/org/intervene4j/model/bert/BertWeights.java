@@ -1,0 +1,67 @@
+package org.intervene4j.model.bert;
+
+import org.intervene4j.engine.Tensor;
+
+/** BERT tensors in nn.Linear layout [out, in], read through a name lookup (safetensors or ONNX). */
+public final class BertWeights {
+    /** Finds a tensor by its Hugging Face name (without the {@code bert.} prefix) and expected shape. */
+    @FunctionalInterface
+    public interface Source {
+        /** The tensor, or null when absent (only optional tensors may be absent). */
+        Tensor get(String name, int[] shape);
+    }
+
+    static final class Block {
+        Tensor wq, bq, wk, bk, wv, bv; // [d, d], [d]
+        Tensor wo, bo;                 // attention output dense [d, d], [d]
+        Tensor ln1Gain, ln1Bias;       // attention output LayerNorm [d]
+        Tensor wUp, bUp;               // intermediate dense [dFf, d], [dFf]
+        Tensor wDown, bDown;           // output dense [d, dFf], [d]
+        Tensor ln2Gain, ln2Bias;       // output LayerNorm [d]
+    }
+
+    Tensor wordEmbeddings;     // [vocab, d]
+    Tensor positionEmbeddings; // [maxPositions, d]
+    Tensor typeEmbeddings;     // [typeVocab, d]
+    Tensor embLnGain, embLnBias; // [d]
+    Block[] blocks;
+    Tensor poolerWeight, poolerBias; // [d, d], [d]; null when the checkpoint has no pooler
+
+    /** Reads every tensor through {@code src}; missing required tensors are errors raised by the source. */
+    public static BertWeights load(Source src, BertConfig c) {
+        BertWeights w = new BertWeights();
+        int d = c.dModel();
+        int[] vec = {d};
+        int[] sq = {d, d};
+        w.wordEmbeddings = src.get("embeddings.word_embeddings.weight", new int[] {c.vocab(), d});
+        w.positionEmbeddings = src.get("embeddings.position_embeddings.weight", new int[] {c.maxPositions(), d});
+        w.typeEmbeddings = src.get("embeddings.token_type_embeddings.weight", new int[] {c.typeVocab(), d});
+        w.embLnGain = src.get("embeddings.LayerNorm.weight", vec);
+        w.embLnBias = src.get("embeddings.LayerNorm.bias", vec);
+        w.blocks = new Block[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            Block b = new Block();
+            b.wq = src.get(p + "attention.self.query.weight", sq);
+            b.bq = src.get(p + "attention.self.query.bias", vec);
+            b.wk = src.get(p + "attention.self.key.weight", sq);
+            b.bk = src.get(p + "attention.self.key.bias", vec);
+            b.wv = src.get(p + "attention.self.value.weight", sq);
+            b.bv = src.get(p + "attention.self.value.bias", vec);
+            b.wo = src.get(p + "attention.output.dense.weight", sq);
+            b.bo = src.get(p + "attention.output.dense.bias", vec);
+            b.ln1Gain = src.get(p + "attention.output.LayerNorm.weight", vec);
+            b.ln1Bias = src.get(p + "attention.output.LayerNorm.bias", vec);
+            b.wUp = src.get(p + "intermediate.dense.weight", new int[] {c.dFf(), d});
+            b.bUp = src.get(p + "intermediate.dense.bias", new int[] {c.dFf()});
+            b.wDown = src.get(p + "output.dense.weight", new int[] {d, c.dFf()});
+            b.bDown = src.get(p + "output.dense.bias", vec);
+            b.ln2Gain = src.get(p + "output.LayerNorm.weight", vec);
+            b.ln2Bias = src.get(p + "output.LayerNorm.bias", vec);
+            w.blocks[l] = b;
+        }
+        w.poolerWeight = src.get("pooler.dense.weight", sq);
+        w.poolerBias = w.poolerWeight == null ? null : src.get("pooler.dense.bias", vec);
+        return w;
+    }
+}
