@@ -41,7 +41,7 @@ public final class BertModel {
             if (dir.has(name, prefixes)) return dir.read(name, shape, prefixes);
             String legacy = name.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta");
             if (dir.has(legacy, prefixes)) return dir.read(legacy, shape, prefixes);
-            if (name.startsWith("pooler.")) return null;
+            if (name.startsWith("pooler.") || name.startsWith("cls.")) return null; // optional heads
             return dir.read(name, shape, prefixes); // raises the missing-tensor error
         };
         return new BertModel(c, BertWeights.load(src, c));
@@ -122,6 +122,18 @@ public final class BertModel {
     public Tensor pooled(Tensor hidden, TokenBatch batch) {
         if (w.poolerWeight == null) throw new IllegalStateException("this BERT checkpoint has no pooler (pooler.dense.weight)");
         return Ops.tanh(linear(cls(hidden, batch), w.poolerWeight, w.poolerBias));
+    }
+
+    /** True when the checkpoint carries the masked-LM head ({@code cls.predictions.*}). */
+    public boolean hasMaskedLmHead() {
+        return w.mlmDenseWeight != null;
+    }
+
+    /** Masked-LM logits [batch, seq, vocab]: LayerNorm(act(dense(h))) @ decoder^T + bias. */
+    public Tensor maskedLmLogits(Tensor hidden) {
+        if (w.mlmDenseWeight == null) throw new IllegalStateException("this BERT checkpoint has no masked-LM head (cls.predictions.*)");
+        Tensor t = layerNorm(activate(linear(hidden, w.mlmDenseWeight, w.mlmDenseBias)), w.mlmLnGain, w.mlmLnBias, config.eps());
+        return linear(t, w.mlmDecoder, w.mlmBias);
     }
 
     /** Mean of each example's real (unpadded) token states: [batch, d]. */

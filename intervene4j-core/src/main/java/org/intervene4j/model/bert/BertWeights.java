@@ -7,7 +7,7 @@ public final class BertWeights {
     /** Finds a tensor by its Hugging Face name (without the {@code bert.} prefix) and expected shape. */
     @FunctionalInterface
     public interface Source {
-        /** The tensor, or null when absent (only optional tensors may be absent). */
+        /** The tensor, or null when absent (only optional tensors — pooler, MLM head — may be absent). */
         Tensor get(String name, int[] shape);
     }
 
@@ -26,6 +26,10 @@ public final class BertWeights {
     Tensor embLnGain, embLnBias; // [d]
     Block[] blocks;
     Tensor poolerWeight, poolerBias; // [d, d], [d]; null when the checkpoint has no pooler
+    Tensor mlmDenseWeight, mlmDenseBias; // masked-LM transform [d, d], [d]; null without an MLM head
+    Tensor mlmLnGain, mlmLnBias;         // [d]
+    Tensor mlmDecoder;                   // [vocab, d]; the word embeddings when tied
+    Tensor mlmBias;                      // [vocab]
 
     /** Reads every tensor through {@code src}; missing required tensors are errors raised by the source. */
     public static BertWeights load(Source src, BertConfig c) {
@@ -62,6 +66,15 @@ public final class BertWeights {
         }
         w.poolerWeight = src.get("pooler.dense.weight", sq);
         w.poolerBias = w.poolerWeight == null ? null : src.get("pooler.dense.bias", vec);
+        w.mlmDenseWeight = src.get("cls.predictions.transform.dense.weight", sq);
+        if (w.mlmDenseWeight != null) {
+            w.mlmDenseBias = src.get("cls.predictions.transform.dense.bias", vec);
+            w.mlmLnGain = src.get("cls.predictions.transform.LayerNorm.weight", vec);
+            w.mlmLnBias = src.get("cls.predictions.transform.LayerNorm.bias", vec);
+            w.mlmBias = src.get("cls.predictions.bias", new int[] {c.vocab()});
+            Tensor decoder = src.get("cls.predictions.decoder.weight", new int[] {c.vocab(), d});
+            w.mlmDecoder = decoder != null ? decoder : w.wordEmbeddings;
+        }
         return w;
     }
 }
