@@ -20,12 +20,24 @@ final class Cayley {
 
     /**
      * Memo of the last forward: reused while the weight's values are unchanged (evaluation calls
-     * {@code matrix()} many times per weight update). Arrays in it are never modified.
+     * {@code matrix()} many times per weight update). One immutable entry swapped atomically, so
+     * threads sharing a rotation never see a weight paired with another weight's inverse.
      */
     static final class Cache {
-        private float[] weight;
-        private double[] inverseT;  // M^{-T} [d, d]
-        private float[] result;     // R [d, rank]
+        private volatile Entry last;
+    }
+
+    /** A forward's inputs and results; the arrays are never modified. */
+    private static final class Entry {
+        final float[] weight;     // W [d, d]
+        final double[] inverseT;  // M^{-T} [d, d]
+        final float[] result;     // R [d, rank]
+
+        Entry(float[] weight, double[] inverseT, float[] result) {
+            this.weight = weight;
+            this.inverseT = inverseT;
+            this.result = result;
+        }
     }
 
     /**
@@ -53,9 +65,10 @@ final class Cayley {
         float[] wv = w.toFloatArray();
         double[] inverseT;
         float[] result;
-        if (cache != null && cache.weight != null && Arrays.equals(cache.weight, wv)) {
-            inverseT = cache.inverseT;
-            result = cache.result;
+        Entry hit = cache == null ? null : cache.last;
+        if (hit != null && Arrays.equals(hit.weight, wv)) {
+            inverseT = hit.inverseT;
+            result = hit.result;
         } else {
             double[] m = new double[d * d];
             for (int i = 0; i < d; i++) {
@@ -73,11 +86,7 @@ final class Cayley {
             result = new float[d * rank];
             for (int i = 0; i < result.length; i++) result[i] = (float) r[i];
             inverseT = DoubleMatrices.transpose(inv, d, d);
-            if (cache != null) {
-                cache.weight = wv;
-                cache.inverseT = inverseT;
-                cache.result = result;
-            }
+            if (cache != null) cache.last = new Entry(wv, inverseT, result);
         }
         Tensor out = Tensor.empty(d, rank);
         System.arraycopy(result, 0, out.data(), out.offset(), result.length);

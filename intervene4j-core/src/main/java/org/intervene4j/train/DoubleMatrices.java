@@ -42,27 +42,40 @@ final class DoubleMatrices {
     /** {@code C = A B} with A {@code [m, k]}, B {@code [k, n]}; returns C {@code [m, n]}. */
     static double[] multiply(double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
+        gemm(m, k, n, a, 0, k, b, 0, n, c, 0, n);
+        return c;
+    }
+
+    /**
+     * {@code C += A B} on strided row-major blocks: A[i][p] = {@code a[aOff + i * lda + p]},
+     * B[p][j] = {@code b[bOff + p * ldb + j]}, C[i][j] = {@code c[cOff + i * ldc + j]}, with
+     * i < m, p < k, j < n. Row tiles of C run in parallel when the work is large.
+     */
+    static void gemm(int m, int k, int n, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                     double[] c, int cOff, int ldc) {
         int tiles = (m + ROW_TILE - 1) / ROW_TILE;
         boolean vector = KernelConfig.vectorized() && n >= DoubleVectorKernels.minColumns();
         forRange(tiles, (long) ROW_TILE * k * n, (t0, t1) -> {
             int from = t0 * ROW_TILE;
             int to = Math.min(m, t1 * ROW_TILE);
             if (vector) {
-                DoubleVectorKernels.multiplyRows(a, b, c, k, n, from, to, DEPTH_TILE);
+                DoubleVectorKernels.gemmRows(k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, from, to, DEPTH_TILE);
             } else {
-                multiplyRowsScalar(a, b, c, k, n, from, to, 0);
+                gemmRowsScalar(k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, from, to, 0);
             }
         });
-        return c;
     }
 
-    /** Scalar reference: rows [from, to) of C, columns [j0, n). */
-    static void multiplyRowsScalar(double[] a, double[] b, double[] c, int k, int n, int from, int to, int j0) {
+    /** Scalar reference of {@link #gemm}: rows [from, to) of C, columns [j0, n). */
+    static void gemmRowsScalar(int k, int n, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                               double[] c, int cOff, int ldc, int from, int to, int j0) {
         for (int i = from; i < to; i++) {
+            int ci = cOff + i * ldc;
             for (int p = 0; p < k; p++) {
-                double aip = a[i * k + p];
+                double aip = a[aOff + i * lda + p];
                 if (aip == 0) continue;
-                for (int j = j0; j < n; j++) c[i * n + j] = Math.fma(aip, b[p * n + j], c[i * n + j]);
+                int bp = bOff + p * ldb;
+                for (int j = j0; j < n; j++) c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
             }
         }
     }
@@ -160,43 +173,28 @@ final class DoubleMatrices {
      * Applies a finished panel's steps to columns [c0, c1) outside it. With P_q the pivot row of
      * step q as it was at that step, P_q = (row - sum_{q' < q} f[q'] P_q') / pivot_q; every other
      * row becomes row - sum_q f[q] P_q, and pivot row q becomes P_q - sum_{q' > q} f[q'] P_q'.
+     * Once the pivot rows hold P and their already-used multipliers are cleared, that is one
+     * matrix product for all rows: X[:, c0:c1] -= F P.
      */
     private static void updateOutsidePanel(double[] x, int d, int k0, int kb, int c0, int c1, double[] f,
                                            double[] pivots) {
         int width = c1 - c0;
         if (width == 0) return;
         double[] p = new double[kb * width];
+        double[] negF = new double[d * kb];
+        for (int i = 0; i < d * kb; i++) negF[i] = -f[i];
         for (int q = 0; q < kb; q++) {
             System.arraycopy(x, (k0 + q) * d + c0, p, q * width, width);
-            subtractCombination(f, (k0 + q) * kb, p, 0, width, q, p, q * width);
+            // P_q -= sum_{q' < q} f[q'] P_q' (a 1 x q by q x width product), then / pivot_q
+            gemm(1, q, width, negF, (k0 + q) * kb, kb, p, 0, width, p, q * width, width);
             double inv = 1 / pivots[q];
             for (int j = 0; j < width; j++) p[q * width + j] *= inv;
         }
-        forRange(d, (long) kb * width, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = i * d + c0;
-                int q = i - k0;
-                if (q >= 0 && q < kb) {
-                    System.arraycopy(p, q * width, x, row, width);
-                    subtractCombination(f, i * kb + q + 1, p, (q + 1) * width, width, kb - q - 1, x, row);
-                } else {
-                    subtractCombination(f, i * kb, p, 0, width, kb, x, row);
-                }
-            }
-        });
-    }
-
-    /** {@code y[yo + j] -= sum_{t < count} coef[co + t] * p[po + t * width + j]} for j in [0, width). */
-    private static void subtractCombination(double[] coef, int co, double[] p, int po, int width, int count,
-                                            double[] y, int yo) {
-        int t = 0;
-        if (KernelConfig.vectorized()) {
-            for (; t + 4 <= count; t += 4) DoubleVectorKernels.subtract4(coef, co + t, p, po + t * width, width, y, yo);
+        for (int q = 0; q < kb; q++) {
+            System.arraycopy(p, q * width, x, (k0 + q) * d + c0, width);
+            for (int t = 0; t <= q; t++) negF[(k0 + q) * kb + t] = 0;
         }
-        for (; t < count; t++) {
-            double m = coef[co + t];
-            if (m != 0) axpy(-m, p, po + t * width, y, yo, width);
-        }
+        gemm(d, kb, width, negF, 0, kb, p, 0, width, x, c0, d);
     }
 
     private static void swap(double[] x, int a, int b, int n) {

@@ -140,6 +140,42 @@ class OrthogonalTest {
     }
 
     @Test
+    void stridedGemmAccumulatesIntoABlockWithBothKernels() {
+        Random rng = new Random(6);
+        int m = 9;
+        int k = 5;
+        int n = 37;
+        int lda = 8;
+        int ldb = 40;
+        int ldc = 50;
+        double[] a = new double[3 + m * lda];
+        double[] b = new double[2 + k * ldb];
+        double[] c0 = new double[7 + m * ldc];
+        for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = rng.nextGaussian();
+        for (int i = 0; i < c0.length; i++) c0[i] = rng.nextGaussian();
+        boolean saved = KernelConfig.vectorized();
+        try {
+            for (boolean vector : new boolean[] {true, false}) {
+                KernelConfig.setVectorized(vector);
+                double[] c = c0.clone();
+                DoubleMatrices.gemm(m, k, n, a, 3, lda, b, 2, ldb, c, 7, ldc);
+                for (int idx = 0; idx < c.length; idx++) {
+                    int r = (idx - 7) / ldc;
+                    int col = (idx - 7) % ldc;
+                    double expected = c0[idx];
+                    if (idx >= 7 && col < n) {
+                        for (int p = 0; p < k; p++) expected += a[3 + r * lda + p] * b[2 + p * ldb + col];
+                    }
+                    assertThat(c[idx]).as("vector=%s element %d", vector, idx).isCloseTo(expected, offset(1e-12));
+                }
+            }
+        } finally {
+            KernelConfig.setVectorized(saved);
+        }
+    }
+
+    @Test
     void gradientMatchesFiniteDifferences() {
         Random rng = new Random(11);
         Tensor r0 = RandomOrthogonal.sample(rng, 6);
