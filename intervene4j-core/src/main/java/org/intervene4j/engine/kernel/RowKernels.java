@@ -58,8 +58,11 @@ public final class RowKernels {
 
     /**
      * Layer norm of one row: {@code y = (x - mean) * rstd * gamma + beta} (gamma, beta may be
-     * null, meaning 1 and 0; both have length n from offset 0). Stores the row's mean and
-     * {@code rstd = 1 / sqrt(var + eps)} (biased variance) at {@code mean[row], rstd[row]}.
+     * null, meaning 1 and 0; both have length n from offset 0). Stores the row's mean (rounded
+     * to float) and {@code rstd = 1 / sqrt(var + eps)} (biased variance) at
+     * {@code mean[row], rstd[row]}. Centering is corrected for the float rounding of the mean
+     * (the mean of {@code x - mean} is subtracted too), so rows whose spread is tiny next to
+     * their mean still come out with mean 0; the backward applies the same correction.
      */
     public static void layerNormRow(float[] x, int xo, float[] y, int yo, int n, float[] gamma, float[] beta,
                                     float eps, float[] mean, float[] rstd, int row) {
@@ -68,7 +71,8 @@ public final class RowKernels {
     }
 
     /**
-     * Layer norm backward for one row, with {@code xhat = (x - mean) * rstd} and
+     * Layer norm backward for one row, with {@code xhat = (x - mean) * rstd} (re-centered as in
+     * the forward) and
      * {@code g = dy * gamma}: {@code dx = rstd * (g - mean(g) - xhat * mean(g * xhat))} when dx
      * is not null; {@code dgamma += dy * xhat} and {@code dbeta += dy} when those accumulators
      * (length n from offset 0) are not null.

@@ -69,16 +69,19 @@ final class RowKernelsScalar {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += x[xo + i];
         float mu = (float) (sum / n);
+        double s1 = 0;
         double sq = 0;
         for (int i = 0; i < n; i++) {
             float c = x[xo + i] - mu;
+            s1 += c;
             sq += (double) c * c;
         }
-        float r = (float) (1.0 / Math.sqrt(sq / n + eps));
+        float shift = (float) (s1 / n); // what rounding mu to float left out of the centering
+        float r = (float) (1.0 / Math.sqrt(Math.max(0.0, sq / n - (double) shift * shift) + eps));
         mean[row] = mu;
         rstd[row] = r;
         for (int i = 0; i < n; i++) {
-            float v = (x[xo + i] - mu) * r;
+            float v = ((x[xo + i] - mu) - shift) * r;
             if (gamma != null) v *= gamma[i];
             if (beta != null) v += beta[i];
             y[yo + i] = v;
@@ -87,24 +90,28 @@ final class RowKernelsScalar {
 
     static void layerNormBackwardRow(float[] x, int xo, float[] dy, int dyo, int n, float[] gamma,
                                      float mean, float rstd, float[] dx, int dxo, float[] dgamma, float[] dbeta) {
+        double sumX = 0;
         double sumG = 0;
         double sumGX = 0;
         for (int i = 0; i < n; i++) {
             float xhat = (x[xo + i] - mean) * rstd;
-            float d = dy[dyo + i];
-            float g = gamma == null ? d : d * gamma[i];
+            float g = gamma == null ? dy[dyo + i] : dy[dyo + i] * gamma[i];
+            sumX += xhat;
             sumG += g;
             sumGX += (double) g * xhat;
+        }
+        float shift = (float) (sumX / n); // centers xhat exactly as the forward did
+        float meanG = (float) (sumG / n);
+        float meanGX = (float) ((sumGX - shift * sumG) / n);
+        for (int i = 0; i < n; i++) {
+            float xhat = (x[xo + i] - mean) * rstd - shift;
+            float d = dy[dyo + i];
             if (dgamma != null) dgamma[i] += d * xhat;
             if (dbeta != null) dbeta[i] += d;
-        }
-        if (dx == null) return;
-        float meanG = (float) (sumG / n);
-        float meanGX = (float) (sumGX / n);
-        for (int i = 0; i < n; i++) {
-            float xhat = (x[xo + i] - mean) * rstd;
-            float g = gamma == null ? dy[dyo + i] : dy[dyo + i] * gamma[i];
-            dx[dxo + i] = rstd * (g - meanG - xhat * meanGX);
+            if (dx != null) {
+                float g = gamma == null ? d : d * gamma[i];
+                dx[dxo + i] = rstd * (g - meanG - xhat * meanGX);
+            }
         }
     }
 

@@ -160,32 +160,38 @@ final class RowKernelsVector {
                              float eps, float[] mean, float[] rstd, int row) {
         float mu = sum(x, xo, n) / n;
         int bound = S.loopBound(n);
+        double s1 = 0;
         double sq = 0;
         int i = 0;
         while (i < bound) {
             int end = Math.min(bound, i + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
             for (; i < end; i += L) {
                 FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(mu);
-                acc = c.fma(c, acc);
+                acc1 = acc1.add(c);
+                acc2 = c.fma(c, acc2);
             }
-            sq += acc.reduceLanes(VectorOperators.ADD);
+            s1 += acc1.reduceLanes(VectorOperators.ADD);
+            sq += acc2.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float c = x[xo + i] - mu;
+            s1 += c;
             sq += c * c;
         }
-        float r = (float) (1.0 / Math.sqrt(sq / n + eps));
+        float shift = (float) (s1 / n); // what rounding mu to float left out of the centering
+        float r = (float) (1.0 / Math.sqrt(Math.max(0.0, sq / n - (double) shift * shift) + eps));
         mean[row] = mu;
         rstd[row] = r;
         for (i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(mu).mul(r);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(mu).sub(shift).mul(r);
             if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, i));
             if (beta != null) v = v.add(FloatVector.fromArray(S, beta, i));
             v.intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            float v = (x[xo + i] - mu) * r;
+            float v = ((x[xo + i] - mu) - shift) * r;
             if (gamma != null) v *= gamma[i];
             if (beta != null) v += beta[i];
             y[yo + i] = v;
@@ -195,47 +201,56 @@ final class RowKernelsVector {
     static void layerNormBackwardRow(float[] x, int xo, float[] dy, int dyo, int n, float[] gamma,
                                      float mean, float rstd, float[] dx, int dxo, float[] dgamma, float[] dbeta) {
         int bound = S.loopBound(n);
+        double sumX = 0;
         double sumG = 0;
         double sumGX = 0;
         int i = 0;
         while (i < bound) {
             int end = Math.min(bound, i + BLOCK);
+            FloatVector accX = FloatVector.zero(S);
             FloatVector accG = FloatVector.zero(S);
             FloatVector accGX = FloatVector.zero(S);
             for (; i < end; i += L) {
                 FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
                 FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
                 FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
+                accX = accX.add(xhat);
                 accG = accG.add(g);
                 accGX = g.fma(xhat, accGX);
-                if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
-                if (dbeta != null) d.add(FloatVector.fromArray(S, dbeta, i)).intoArray(dbeta, i);
             }
+            sumX += accX.reduceLanes(VectorOperators.ADD);
             sumG += accG.reduceLanes(VectorOperators.ADD);
             sumGX += accGX.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float xhat = (x[xo + i] - mean) * rstd;
-            float d = dy[dyo + i];
-            float g = gamma == null ? d : d * gamma[i];
+            float g = gamma == null ? dy[dyo + i] : dy[dyo + i] * gamma[i];
+            sumX += xhat;
             sumG += g;
             sumGX += g * xhat;
-            if (dgamma != null) dgamma[i] += d * xhat;
-            if (dbeta != null) dbeta[i] += d;
         }
-        if (dx == null) return;
+        float shift = (float) (sumX / n); // centers xhat exactly as the forward did
         float meanG = (float) (sumG / n);
-        float meanGX = (float) (sumGX / n);
+        float meanGX = (float) ((sumGX - shift * sumG) / n);
         for (i = 0; i < bound; i += L) {
-            FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd).sub(shift);
             FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
-            FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
-            g.sub(meanG).sub(xhat.mul(meanGX)).mul(rstd).intoArray(dx, dxo + i);
+            if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+            if (dbeta != null) d.add(FloatVector.fromArray(S, dbeta, i)).intoArray(dbeta, i);
+            if (dx != null) {
+                FloatVector g = gamma == null ? d : d.mul(FloatVector.fromArray(S, gamma, i));
+                g.sub(meanG).sub(xhat.mul(meanGX)).mul(rstd).intoArray(dx, dxo + i);
+            }
         }
         for (; i < n; i++) {
-            float xhat = (x[xo + i] - mean) * rstd;
-            float g = gamma == null ? dy[dyo + i] : dy[dyo + i] * gamma[i];
-            dx[dxo + i] = rstd * (g - meanG - xhat * meanGX);
+            float xhat = (x[xo + i] - mean) * rstd - shift;
+            float d = dy[dyo + i];
+            if (dgamma != null) dgamma[i] += d * xhat;
+            if (dbeta != null) dbeta[i] += d;
+            if (dx != null) {
+                float g = gamma == null ? d : d * gamma[i];
+                dx[dxo + i] = rstd * (g - meanG - xhat * meanGX);
+            }
         }
     }
 

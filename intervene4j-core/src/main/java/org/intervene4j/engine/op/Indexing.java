@@ -138,29 +138,24 @@ public final class Indexing {
         if (!add) checkDistinct(op, index);
         int[] idx = index.clone();
         Layout lx = new Layout(shape, d);
-        return finishScatter(op, x, src, shape, d, idx, lx, add);
-    }
-
-    private static Tensor finishScatter(String op, Tensor x, Tensor src, int[] shape, int d, int[] idx, Layout lx,
-                                        boolean add) {
         Tensor out = Tensor.empty(shape);
         out.copyFrom(x);
         Tensor sc = OpInputs.contiguousNoGrad(src);
         scatter(sc.data(), sc.offset(), lx, idx, out.data(), add);
         return Graph.record(op, out, (grad, needs) -> {
-            Tensor g = OpInputs.contiguousNoGrad(grad);
             Tensor dx = null;
             if (needs[0]) {
                 if (add) {
-                    dx = g;
+                    dx = grad; // x passes through unchanged
                 } else {
                     dx = Tensor.empty(shape);
-                    dx.copyFrom(g);
+                    dx.copyFrom(grad);
                     zeroSlices(dx.data(), lx, idx);
                 }
             }
             Tensor dsrc = null;
             if (needs[1]) {
+                Tensor g = OpInputs.contiguousNoGrad(grad);
                 dsrc = Tensor.empty(withDim(shape, d, idx.length));
                 gather(g.data(), g.offset(), lx, idx, dsrc.data(), 0);
             }

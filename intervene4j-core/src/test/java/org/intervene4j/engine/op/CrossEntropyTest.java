@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.intervene4j.engine.op.RowRef.assertKernelsAgree;
 
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.intervene4j.engine.Ops;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.testing.GradCheck;
@@ -122,5 +125,26 @@ class CrossEntropyTest {
                 .hasMessageContaining("crossEntropy").hasMessageContaining("[3, 4]");
         assertThatThrownBy(() -> Ops.crossEntropy(Tensor.zeros(2, 3, 4), new int[] {0, 1}, IGNORE))
                 .hasMessageContaining("[2, 3, 4]");
+    }
+
+    @Property(tries = 40)
+    void lossIsTheMeanNegativeLogSoftmaxAtTheTargets(@ForAll @IntRange(min = 1, max = 6) int n,
+                                                     @ForAll @IntRange(min = 1, max = 200) int classes,
+                                                     @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        Random rng = new Random(seed);
+        Tensor x = Tensor.randn(rng, 3f, n, classes);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = rng.nextInt(4) == 0 ? IGNORE : rng.nextInt(classes);
+        float[] logp = Ops.logSoftmax(x).toFloatArray();
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] == IGNORE) continue;
+            sum -= logp[i * classes + t[i]];
+            count++;
+        }
+        double want = count == 0 ? 0 : sum / count;
+        assertThat((double) Ops.crossEntropy(x, t, IGNORE).item())
+                .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(want))));
     }
 }

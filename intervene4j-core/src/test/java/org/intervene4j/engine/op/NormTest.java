@@ -63,6 +63,32 @@ class NormTest {
     }
 
     @Test
+    void rowsWithLargeMeanAndTinySpreadStayCentered() {
+        // mean 1000, std 0.01: rounding the mean to float shifts x - mean by up to 3e-5, i.e.
+        // 3e-3 in normalized units, unless the kernel corrects the centering
+        Random rng = new Random(11);
+        int n = 300;
+        float[] v = new float[2 * n];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (1000 + 0.01 * rng.nextGaussian());
+        Tensor x = Tensor.of(v, 2, n).requiresGrad(true);
+        Tensor g = Tensor.randn(rng, 1f, n);
+        for (boolean vec : new boolean[] {false, true}) {
+            boolean was = org.intervene4j.engine.kernel.KernelConfig.vectorized();
+            try {
+                org.intervene4j.engine.kernel.KernelConfig.setVectorized(vec);
+                assertClose("layerNorm mean 1000 std 0.01 vector=" + vec, Ops.layerNorm(x, g, null, EPS),
+                        ref(d(x), n, d(g), null, false), 5e-4);
+            } finally {
+                org.intervene4j.engine.kernel.KernelConfig.setVectorized(was);
+            }
+        }
+        float[] y = Ops.layerNorm(x, null, null, 0f).toFloatArray();
+        double mean = 0;
+        for (int j = 0; j < n; j++) mean += y[j];
+        assertThat(Math.abs(mean / n)).isLessThan(1e-5);
+    }
+
+    @Test
     void nonContiguousInput() {
         Random rng = new Random(2);
         Tensor x = Rand.transposedView(rng, 6, 10);
@@ -165,6 +191,19 @@ class NormTest {
             for (int j = 0; j < n; j++) sq += (y[r * n + j] - mean) * (y[r * n + j] - mean);
             assertThat(mean).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
             assertThat(sq / n).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Property(tries = 40)
+    void rmsNormRowsHaveUnitMeanSquare(@ForAll @IntRange(min = 1, max = 4) int rows,
+                                       @ForAll @IntRange(min = 1, max = 300) int n,
+                                       @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        Tensor x = Tensor.randn(new Random(seed), 4f, rows, n);
+        float[] y = Ops.rmsNorm(x, null, 0f).toFloatArray();
+        for (int r = 0; r < rows; r++) {
+            double sq = 0;
+            for (int j = 0; j < n; j++) sq += (double) y[r * n + j] * y[r * n + j];
+            assertThat(sq / n).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 }

@@ -41,7 +41,7 @@ class ParallelRowsTest {
     @Test
     void layerNormBackwardAcrossBlocksMatchesFloat64() {
         Random rng = new Random(2);
-        int rows = 256, d = 300;
+        int rows = 128, d = 300;
         Tensor x = param(rng, rows, d);
         Tensor gamma = param(rng, d);
         Tensor beta = param(rng, d);
@@ -96,7 +96,8 @@ class ParallelRowsTest {
         }
         assertClose("embedding backward parallel", w.grad(), want, 1e-5);
         Tensor rows = Ops.indexSelect(w, 0, ids);
-        assertThat(rows.toFloatArray()).containsExactly(Ops.embedding(w, ids).toFloatArray());
+        assertThat(java.util.Arrays.equals(rows.toFloatArray(), Ops.embedding(w, ids).toFloatArray()))
+                .as("indexSelect along dim 0 equals embedding").isTrue();
     }
 
     private static Tensor param(Random rng, int... shape) {
