@@ -8,11 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loop structure (outermost first): column blocks of {@link #NC}, depth blocks of
  * {@link #KC} (B's block is packed into NR-wide panels), row blocks of {@link #MC} (A's block
- * is packed into MR-tall panels), then NR x MR register tiles computed by the micro-kernel.
+ * is packed into MR-tall panels), then MR x NR register tiles computed by the micro-kernel (written out longhand at the
+ * end of this file).
  * Packing copies any strided or transposed operand into the exact order the micro-kernel
  * reads, zero-padding ragged edges, so one kernel serves every layout and size. Edge tiles are
  * computed into a scratch tile and merged. Threads split C into disjoint column (or row)
- * ranges; each thread packs into its own reusable buffers.
+ * ranges; each thread packs into its own reusable buffers. Products with very few rows or
+ * columns skip packing ({@link ThinGemm}).
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,14 +38,14 @@ final class VectorGemm {
     private static final class Workspace {
         float[] aPack = new float[0];
         float[] bPack = new float[0];
+        /** B's columns for {@link ThinGemm#dots} when they are not contiguous. */
+        float[] gather = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] aPack(int size) {
             if (aPack.length < size) aPack = new float[size];
             return aPack;
         }
-
-        float[] gather = new float[0];
 
         float[] gather(int size) {
             if (gather.length < size) gather = new float[size];

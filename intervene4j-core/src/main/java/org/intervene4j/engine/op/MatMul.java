@@ -47,11 +47,10 @@ public final class MatMul {
             }
             if (needs[1]) {
                 // dB = A^T dC; a 2-d (or fully broadcast) b sums over every row of the batch at once.
-                Operand at = Operand.of(a, batch).transposed();
-                db = sharedAcrossBatch(bs) ? foldedGradOfShared(batch, m, k, n, Operand.of(a, batch), grad, bs)
-                        : null;
+                Operand ao = Operand.of(a, batch);
+                db = sharedAcrossBatch(bs) ? foldedGradOfShared(batch, m, k, n, ao, grad, bs) : null;
                 if (db == null) {
-                    db = reduceToShape(batch, k, n, bs, full -> product(batch, k, n, m, at, grad, full, false));
+                    db = reduceToShape(batch, k, n, bs, full -> product(batch, k, n, m, ao.transposed(), grad, full, false));
                 }
             }
             return new Tensor[] {da, db};

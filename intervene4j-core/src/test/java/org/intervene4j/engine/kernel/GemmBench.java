@@ -11,7 +11,8 @@ public final class GemmBench {
     private GemmBench() {}
 
     public static void main(String[] args) {
-        int[][] shapes = {{512, 768, 768}, {1024, 1024, 1024}, {64, 768, 768}, {64, 3072, 768}};
+        // {m, n, k}; the last is one decode step through an MLP's first layer (the thin path).
+        int[][] shapes = {{512, 768, 768}, {1024, 1024, 1024}, {64, 768, 768}, {64, 3072, 768}, {1, 3072, 768}};
         int[] threadCounts = args.length == 0 ? new int[] {1, 2} : parse(args);
         String only = System.getProperty("shape");
         warmUp();
