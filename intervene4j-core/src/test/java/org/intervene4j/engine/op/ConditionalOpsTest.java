@@ -77,7 +77,7 @@ class ConditionalOpsTest {
 
     @Test
     void vectorAndScalarKernelsAgree() {
-        for (int n : new int[] {1, 3, 17, 65, 1000, 70_000}) {
+        for (int n : new int[] {1, 3, 17, 65, 1000, 40_000}) {
             Random rng = new Random(n);
             Tensor c = mask(rng, n);
             Tensor a = Tensor.randn(rng, 1f, 2, n);

@@ -120,7 +120,7 @@ class ReduceOpsTest {
 
     @Test
     void vectorAndScalarKernelsAgree() {
-        for (int n : new int[] {1, 3, 17, 65, 1000, 70_000}) {
+        for (int n : new int[] {1, 3, 17, 65, 1000, 40_000}) {
             Random rng = new Random(n);
             Tensor x = Tensor.randn(rng, 1f, 3, n);
             float[][] s = KernelModes.both(() -> new float[] {Ops.sum(x).item(), Ops.mean(x).item()});
