@@ -68,6 +68,16 @@ class ReduceOpsTest {
         assertThat(Ops.sum(x, -1, false).toFloatArray()).isEqualTo(Ops.sum(x, 1, false).toFloatArray());
     }
 
+    @Test
+    void wideReductionsOverLeadingDimsSpanSeveralColumnBlocks() {
+        Tensor x = Tensor.randn(new Random(11), 1f, 3, 9001);
+        for (String kind : new String[] {"sum", "mean", "max"}) {
+            double[] expected = reference(x, 0, kind);
+            float[] got = reduce(kind, x, 0, false).toFloatArray();
+            for (int i = 0; i < got.length; i++) Reference.assertClose(kind + " [" + i + "]", got[i], expected[i], 1e-6, 1e-6);
+        }
+    }
+
     private static Tensor reduce(String kind, Tensor x, int dim, boolean keep) {
         switch (kind) {
             case "sum": return Ops.sum(x, dim, keep);
