@@ -139,6 +139,21 @@ class UnaryOpsTest {
     }
 
     @Test
+    void expandedViewsWithZeroStridesAreRead() {
+        Tensor col = Tensor.of(new float[] {0.5f, -1f, 2f}, 3, 1);
+        Tensor wide = col.expand(3, 70);
+        KernelModes.each(vector -> {
+            Tensor y = Ops.exp(wide);
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 70; j++) {
+                assertThat(y.get(i, j)).isEqualTo((float) Math.exp(col.get(i, 0)));
+            }
+        });
+        Tensor leaf = col.detach().requiresGrad(true);
+        Ops.sum(Ops.square(leaf.expand(3, 70))).backward();
+        assertThat(leaf.grad().toFloatArray()).containsExactly(70f * 2 * 0.5f, 70f * 2 * -1f, 70f * 2 * 2f);
+    }
+
+    @Test
     void frozenInputsGetNoGradientAndOutputsStayOutOfTheGraph() {
         Tensor frozen = Tensor.randn(new Random(4), 1f, 3, 4);
         Tensor y = Ops.gelu(frozen);
