@@ -51,6 +51,10 @@ final class VectorFloatMath {
 
     /** {@code y = fn(x)} (or {@code y = g * fn'(x)} for the gradient forms; g is ignored otherwise). */
     static void apply(Fn fn, float[] x, int xo, float[] g, int go, float[] y, int yo, int n) {
+        if (fn == Fn.EXP) { // a single pass: straight from the caller's arrays
+            exp(x, xo, y, yo, n);
+            return;
+        }
         float[] buf = BUFFER.get();
         for (int b = 0; b < n; b += B) {
             int m = Math.min(B, n - b);
@@ -65,9 +69,6 @@ final class VectorFloatMath {
     /** Evaluates fn on buf[X .. X+n), result in place. */
     private static void block(Fn fn, float[] buf, int n) {
         switch (fn) {
-            case EXP:
-                exp(buf, X, X, n);
-                return;
             case SIGMOID:
                 negAbsArg(buf, n);
                 exp(buf, T, T, n);
@@ -128,20 +129,37 @@ final class VectorFloatMath {
     /**
      * {@code buf[dst+i] = e^buf[src+i]}: x = k ln2 + r with |r| <= ln2/2, e^r by a degree-7
      * polynomial, then scaled by 2^k in two halves so that subnormal results and overflow to
-     * infinity come out right. n is a multiple of the vector length.
+     * infinity come out right.
      */
     private static void exp(float[] buf, int src, int dst, int n) {
+        exp(buf, src, buf, dst, n);
+    }
+
+    /** {@code y[yo+i] = e^x[xo+i]} for {@code i < n}; a partial last vector goes through a padded copy. */
+    static void exp(float[] x, int xo, float[] y, int yo, int n) {
+        int end = S.loopBound(n);
+        expVectors(x, xo, y, yo, end);
+        if (end < n) {
+            float[] t = new float[L];
+            System.arraycopy(x, xo + end, t, 0, n - end);
+            expVectors(t, 0, t, 0, L);
+            System.arraycopy(t, 0, y, yo + end, n - end);
+        }
+    }
+
+    /** The exp loop proper; n is a multiple of the vector length. */
+    private static void expVectors(float[] x, int xo, float[] y, int yo, int n) {
         FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
         FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
         FloatVector c5 = FloatVector.broadcast(S, E5), c4 = FloatVector.broadcast(S, E4);
         FloatVector c3 = FloatVector.broadcast(S, E3), c2 = FloatVector.broadcast(S, E2);
         FloatVector c1 = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, buf, src + i).max(-104f).min(89f); // NaN propagates
-            FloatVector t = x.fma(LOG2E, SHIFTER);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).max(-104f).min(89f); // NaN propagates
+            FloatVector t = v.fma(LOG2E, SHIFTER);
             FloatVector kf = t.sub(SHIFTER);
             IntVector k = t.reinterpretAsInts().sub(SHIFTER_BITS);
-            FloatVector r = kf.fma(ln2hi, x);
+            FloatVector r = kf.fma(ln2hi, v);
             r = kf.fma(ln2lo, r);
             FloatVector p = r.fma(E7, E6);
             p = p.fma(r, c5);
@@ -154,7 +172,7 @@ final class VectorFloatMath {
             IntVector k2 = k.sub(k1);
             FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(s1).mul(s2).intoArray(buf, dst + i);
+            p.mul(s1).mul(s2).intoArray(y, yo + i);
         }
     }
 

@@ -5,6 +5,7 @@ import org.intervene4j.engine.Graph;
 import org.intervene4j.engine.Shapes;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.engine.kernel.ElementwiseKernels;
+import org.intervene4j.engine.kernel.UnaryFn;
 import org.intervene4j.engine.kernel.WorkerPool;
 
 /**
@@ -14,6 +15,9 @@ import org.intervene4j.engine.kernel.WorkerPool;
  * Sums are accumulated in float vector lanes over short blocks and combined in double.
  */
 public final class Reduce {
+    /** Column block of a reduction with inner > 1 (one parallel task). */
+    private static final int COLUMN_BLOCK = 4096;
+
     private Reduce() {}
 
     /** Sum of all elements, as a rank-0 tensor. */
@@ -140,19 +144,27 @@ public final class Reduce {
         int xo = xc.offset();
         float[] od = out.data();
         ElementwiseKernels k = ElementwiseKernels.get();
-        WorkerPool.global().parallelFor(outer, (long) len * inner, (from, to) -> {
-            for (int o = from; o < to; o++) {
-                int base = xo + o * len * inner;
-                if (inner == 1) {
-                    od[o] = (float) (k.sum(xd, base, len) * factor);
-                    continue;
+        if (inner == 1) {
+            WorkerPool.global().parallelFor(outer, len, (from, to) -> {
+                for (int o = from; o < to; o++) od[o] = (float) (k.sum(xd, xo + o * len, len) * factor);
+            });
+        } else {
+            // Tasks are (outer index, column block) pairs, so a reduction over dim 0 of a wide
+            // matrix still spreads over the workers.
+            int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+            WorkerPool.global().parallelFor(outer * blocks, (long) len * Math.min(inner, COLUMN_BLOCK), (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int o = t / blocks;
+                    int c0 = (t - o * blocks) * COLUMN_BLOCK;
+                    int w = Math.min(COLUMN_BLOCK, inner - c0);
+                    int ob = o * inner + c0;
+                    int base = xo + o * len * inner + c0;
+                    java.util.Arrays.fill(od, ob, ob + w, 0f);
+                    for (int j = 0; j < len; j++) k.accumulate(od, ob, xd, base + j * inner, w);
+                    if (mean) k.unary(UnaryFn.SCALE, factor, 0f, od, ob, od, ob, w);
                 }
-                int ob = o * inner;
-                java.util.Arrays.fill(od, ob, ob + inner, 0f);
-                for (int j = 0; j < len; j++) k.accumulate(od, ob, xd, base + j * inner, inner);
-                if (mean) k.unary(org.intervene4j.engine.kernel.UnaryFn.SCALE, factor, 0f, od, ob, od, ob, inner);
-            }
-        });
+            });
+        }
         return Graph.record(op, out, (g, needs) -> new Tensor[] {spread(g, shape, outer, len, inner, factor)}, x);
     }
 
