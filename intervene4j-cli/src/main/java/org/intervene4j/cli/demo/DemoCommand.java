@@ -17,41 +17,44 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code intervene4j demo}: trains a tiny decoder-only transformer from scratch to reverse digit
  * strings, on the CPU, then reports the loss curve and held-out accuracy.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", sortOptions = false,
         description = {
             "Train a tiny decoder-only transformer from scratch to reverse digit strings",
             "(3 1 4 | -> 4 1 3), then decode held-out strings greedily and report accuracy."
         })
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "400", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--length", defaultValue = "8", description = "Longest string; lengths are 1 to this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", paramLabel = "N", defaultValue = "6", description = "Longest string; lengths are 1 to this (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--digits", defaultValue = "10", description = "Size of the digit alphabet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", paramLabel = "N", defaultValue = "10", description = "Size of the digit alphabet (default: ${DEFAULT-VALUE}).")
     int digits;
 
-    @Option(names = "--d-model", defaultValue = "64", description = "Width of the residual stream (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--d-model", paramLabel = "N", defaultValue = "64", description = "Width of the residual stream (default: ${DEFAULT-VALUE}).")
     int dModel;
 
-    @Option(names = "--layers", defaultValue = "2", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--eval", defaultValue = "1000", description = "Held-out strings to decode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval", paramLabel = "N", defaultValue = "1000", description = "Held-out strings to decode (default: ${DEFAULT-VALUE}).")
     int evalSize;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Spec
     CommandSpec spec;
