@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.intervene4j.cli.ProgressBar;
 import org.intervene4j.cli.Terminal;
 import org.intervene4j.cli.TextChart;
+import org.intervene4j.cli.Version;
 import org.intervene4j.engine.kernel.KernelConfig;
 import org.intervene4j.engine.kernel.WorkerPool;
 import picocli.CommandLine.Command;
@@ -70,18 +71,22 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "task: reverse strings of 1-%d digits (0-%d), e.g. %s%n", length, digits - 1, example(task));
         out.printf(Locale.ROOT, "model: decoder-only transformer, d_model %d, %d layers, %d heads, %,d parameters (seed %d)%n",
                 dModel, layers, heads, run.model().parameterCount(), seed);
-        out.printf(Locale.ROOT, "train: %d steps of %d sequences, AdamW lr %s, on %d threads with %s kernels%n",
-                steps, batch, lr, WorkerPool.global().threads(), KernelConfig.vectorized() ? "vector" : "scalar");
+        out.printf(Locale.ROOT, "train: %d steps of %d sequences, AdamW lr %s, on %s with %s kernels%n",
+                steps, batch, lr, Version.threads(WorkerPool.global().threads()), KernelConfig.vectorized() ? "vector" : "scalar");
         out.flush();
 
         float[] losses = new float[steps];
         float[] accuracies = new float[steps];
         ProgressBar bar = ProgressBar.stderr("train", steps);
+        double[] smooth = new double[2]; // running averages of loss and accuracy, for a steady display
         long start = System.nanoTime();
         run.train(s -> {
             losses[s.step() - 1] = s.loss();
             accuracies[s.step() - 1] = s.accuracy();
-            bar.metric("loss", "%.4f", s.loss()).metric("acc", "%.3f", s.accuracy()).step();
+            double keep = s.step() == 1 ? 0 : 0.9;
+            smooth[0] = keep * smooth[0] + (1 - keep) * s.loss();
+            smooth[1] = keep * smooth[1] + (1 - keep) * s.accuracy();
+            bar.metric("loss", "%.4f", smooth[0]).metric("acc", "%.3f", smooth[1]).step();
         });
         bar.finish();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
