@@ -23,9 +23,14 @@ public final class Version implements IVersionProvider {
                 : "scalar" + (KernelConfig.vectorApiAvailable() ? "" : " (JVM started without --add-modules jdk.incubator.vector)");
         return new String[] {
             "intervene4j " + number(),
-            String.format(Locale.ROOT, "Java %s (%s), %s kernels, %d threads",
-                    Runtime.version(), System.getProperty("java.vm.vendor", "?"), kernels, WorkerPool.global().threads()),
+            String.format(Locale.ROOT, "Java %s (%s), %s kernels, %s",
+                    Runtime.version(), System.getProperty("java.vm.vendor", "?"), kernels, threads(WorkerPool.global().threads())),
         };
+    }
+
+    /** "1 thread", "2 threads". */
+    public static String threads(int n) {
+        return n + (n == 1 ? " thread" : " threads");
     }
 
     /** Width of the preferred float vector; only called when the Vector API module is present. */

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.intervene4j.cli.ProgressBar;
 import org.intervene4j.cli.Terminal;
 import org.intervene4j.cli.TextChart;
+import org.intervene4j.cli.Version;
 import org.intervene4j.engine.kernel.KernelConfig;
 import org.intervene4j.engine.kernel.WorkerPool;
 import picocli.CommandLine.Command;
@@ -17,41 +18,44 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code intervene4j demo}: trains a tiny decoder-only transformer from scratch to reverse digit
  * strings, on the CPU, then reports the loss curve and held-out accuracy.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", sortOptions = false,
         description = {
             "Train a tiny decoder-only transformer from scratch to reverse digit strings",
             "(3 1 4 | -> 4 1 3), then decode held-out strings greedily and report accuracy."
         })
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "400", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--length", defaultValue = "8", description = "Longest string; lengths are 1 to this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", paramLabel = "N", defaultValue = "6", description = "Longest string; lengths are 1 to this (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--digits", defaultValue = "10", description = "Size of the digit alphabet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", paramLabel = "N", defaultValue = "10", description = "Size of the digit alphabet (default: ${DEFAULT-VALUE}).")
     int digits;
 
-    @Option(names = "--d-model", defaultValue = "64", description = "Width of the residual stream (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--d-model", paramLabel = "N", defaultValue = "64", description = "Width of the residual stream (default: ${DEFAULT-VALUE}).")
     int dModel;
 
-    @Option(names = "--layers", defaultValue = "2", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--eval", defaultValue = "1000", description = "Held-out strings to decode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval", paramLabel = "N", defaultValue = "1000", description = "Held-out strings to decode (default: ${DEFAULT-VALUE}).")
     int evalSize;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Spec
     CommandSpec spec;
@@ -67,18 +71,22 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "task: reverse strings of 1-%d digits (0-%d), e.g. %s%n", length, digits - 1, example(task));
         out.printf(Locale.ROOT, "model: decoder-only transformer, d_model %d, %d layers, %d heads, %,d parameters (seed %d)%n",
                 dModel, layers, heads, run.model().parameterCount(), seed);
-        out.printf(Locale.ROOT, "train: %d steps of %d sequences, AdamW lr %s, on %d threads with %s kernels%n",
-                steps, batch, lr, WorkerPool.global().threads(), KernelConfig.vectorized() ? "vector" : "scalar");
+        out.printf(Locale.ROOT, "train: %d steps of %d sequences, AdamW lr %s, on %s with %s kernels%n",
+                steps, batch, lr, Version.threads(WorkerPool.global().threads()), KernelConfig.vectorized() ? "vector" : "scalar");
         out.flush();
 
         float[] losses = new float[steps];
         float[] accuracies = new float[steps];
         ProgressBar bar = ProgressBar.stderr("train", steps);
+        double[] smooth = new double[2]; // running averages of loss and accuracy, for a steady display
         long start = System.nanoTime();
         run.train(s -> {
             losses[s.step() - 1] = s.loss();
             accuracies[s.step() - 1] = s.accuracy();
-            bar.metric("loss", "%.4f", s.loss()).metric("acc", "%.3f", s.accuracy()).step();
+            double keep = s.step() == 1 ? 0 : 0.9;
+            smooth[0] = keep * smooth[0] + (1 - keep) * s.loss();
+            smooth[1] = keep * smooth[1] + (1 - keep) * s.accuracy();
+            bar.metric("loss", "%.4f", smooth[0]).metric("acc", "%.3f", smooth[1]).step();
         });
         bar.finish();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
