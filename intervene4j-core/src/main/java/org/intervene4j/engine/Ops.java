@@ -72,7 +72,7 @@ public final class Ops {
      * Fused masked softmax over attention scores {@code [batch, heads, q, k]}. With
      * {@code causal}, query i sees keys {@code j <= i + (k - q)} (the last queries align with the
      * last keys, as under a KV cache). {@code keyMask [batch, k]} (1 = attend, 0 = padding) may
-     * be null. A row with no visible key yields zeros.
+     * be null. A row with no visible key yields zeros. The mask gets no gradient.
      */
     public static Tensor maskedSoftmax(Tensor scores, boolean causal, Tensor keyMask) { return backend().maskedSoftmax(scores, causal, keyMask); }
     /** Log-softmax over the last dimension. */
@@ -90,7 +90,8 @@ public final class Ops {
     /**
      * Rotate-half rotary embedding of {@code x [batch, heads, seq, headDim]} with tables
      * {@code cos, sin [batch, seq, rot/2]}: the first {@code rot} dims are rotated, the rest pass
-     * through (partial rotary).
+     * through (partial rotary). The tables may have batch 1 (shared by every example) and get
+     * gradients when they require them.
      */
     public static Tensor rotary(Tensor x, Tensor cos, Tensor sin) { return backend().rotary(x, cos, sin); }
 
@@ -99,7 +100,7 @@ public final class Ops {
     public static Tensor embedding(Tensor weight, int[] ids, int... leading) { return backend().embedding(weight, ids, leading); }
     /** Slices {@code index[i]} of dimension {@code dim}, stacked along dim (a gather). */
     public static Tensor indexSelect(Tensor x, int dim, int[] index) { return backend().indexSelect(x, dim, index); }
-    /** x with slices {@code index[i]} of dimension dim replaced by slice i of src (a scatter). */
+    /** x with slices {@code index[i]} of dimension dim replaced by slice i of src (a scatter; indices distinct). */
     public static Tensor indexCopy(Tensor x, int dim, int[] index, Tensor src) { return backend().indexCopy(x, dim, index, src); }
     /** x with slice i of src added into slice {@code index[i]} of dimension dim. */
     public static Tensor indexAdd(Tensor x, int dim, int[] index, Tensor src) { return backend().indexAdd(x, dim, index, src); }

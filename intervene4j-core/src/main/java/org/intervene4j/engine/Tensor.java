@@ -281,9 +281,17 @@ public final class Tensor {
         return retainGrad;
     }
 
-    /** Drops the accumulated gradient (next backward starts from zero). */
+    /** Zeroes the accumulated gradient in place (keeps its buffer). */
     public void zeroGrad() {
         if (grad != null) grad.fill(0f);
+    }
+
+    /**
+     * Forgets the gradient (sets it to null): an optimizer then skips this tensor until a
+     * backward reaches it again, unlike a zeroed gradient, which still moves momentum.
+     */
+    public void clearGrad() {
+        grad = null;
     }
 
     /** The op node that made this tensor, or null for leaves and tensors outside the graph. */

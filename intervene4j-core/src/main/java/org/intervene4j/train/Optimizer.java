@@ -52,14 +52,13 @@ public abstract class Optimizer {
     protected abstract void update(ParamGroup g, Tensor param, Tensor grad);
 
     /**
-     * Zeroes every parameter's gradient in place (keeps the buffers). A zeroed gradient is still
-     * a gradient: a parameter that the next backward does not reach is updated with zero, so
-     * momentum and Adam moments keep moving it; only parameters that never received a gradient
-     * are skipped. (Resetting gradients to null needs an engine hook that does not exist yet.)
+     * Forgets every parameter's gradient (sets it to null, like PyTorch's default): a parameter
+     * that the next backward does not reach is then skipped by {@link #step}, instead of being
+     * moved by stale momentum.
      */
     public final void zeroGrad() {
         for (ParamGroup g : groups) {
-            for (Tensor p : g.params()) p.zeroGrad();
+            for (Tensor p : g.params()) p.clearGrad();
         }
     }
 
