@@ -22,7 +22,42 @@ public final class GemmBench {
                 if (only != null && !only.equals(s[0] + "x" + s[1] + "x" + s[2])) continue;
                 run(s[0], s[1], s[2], threads);
             }
+            if (only == null || only.equals("attn")) attentionScores(24, 128, 64, threads);
         }
+    }
+
+    /** {@code Q [batch, seq, d] @ K^T} with K stored {@code [batch, seq, d]} (read transposed). */
+    private static void attentionScores(int batch, int seq, int d, int threads) {
+        Random rng = new Random(2);
+        float[] q = new float[batch * seq * d];
+        float[] kk = new float[batch * seq * d];
+        float[] c = new float[batch * seq * seq];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = rng.nextFloat();
+            kk[i] = rng.nextFloat();
+        }
+        int[] qOffs = new int[batch];
+        int[] cOffs = new int[batch];
+        for (int t = 0; t < batch; t++) {
+            qOffs[t] = t * seq * d;
+            cOffs[t] = t * seq * seq;
+        }
+        Runnable once = () -> Gemm.multiplyBatched(batch, seq, seq, d, q, qOffs, d, 1, kk, qOffs, 1, d, c, cOffs, seq, false);
+        long warm = System.nanoTime();
+        while (System.nanoTime() - warm < 500_000_000L) once.run();
+        double best = Double.MAX_VALUE;
+        long start = System.nanoTime();
+        int reps = 0;
+        while (System.nanoTime() - start < 1_000_000_000L) {
+            long t0 = System.nanoTime();
+            once.run();
+            best = Math.min(best, System.nanoTime() - t0);
+            reps++;
+        }
+        double flops = 2.0 * batch * seq * seq * d;
+        double avg = (System.nanoTime() - start) / (double) reps;
+        System.out.printf("threads=%d  batched [%d, %d, %d] @ K^T  wall: best %.1f avg %.1f GFLOP/s%n",
+                threads, batch, seq, d, flops / best, flops / avg);
     }
 
     /** Small products until the kernels are JIT-compiled, so the first shape is not penalized. */
