@@ -12,6 +12,9 @@ public final class ScalarMath {
     /** sqrt(2/pi), the GELU tanh-approximation scale. */
     static final float GELU_C = 0.7978845608028654f;
     static final float GELU_K = 0.044715f;
+    /** The same constants in double, for the double-precision scalar evaluation. */
+    private static final double GELU_C_D = Math.sqrt(2 / Math.PI);
+    private static final double GELU_K_D = 0.044715;
     static final float INV_SQRT2 = 0.7071067811865476f;
     /** 1/sqrt(2 pi), the standard normal density at 0. */
     static final float INV_SQRT_2PI = 0.3989422804014327f;
@@ -72,16 +75,17 @@ public final class ScalarMath {
 
     /** GELU, tanh approximation, as {@code x * sigmoid(2u)}, {@code u = sqrt(2/pi)(x + 0.044715 x^3)}. */
     public static float gelu(float x) {
-        double u = GELU_C * ((double) x + GELU_K * (double) x * x * x);
-        return (float) (x / (1.0 + Math.exp(-2.0 * u)));
+        double xd = x;
+        double u = GELU_C_D * (xd + GELU_K_D * xd * xd * xd);
+        return (float) (xd / (1.0 + Math.exp(-2.0 * u)));
     }
 
     /** d gelu / dx. */
     static float geluGrad(float x) {
         double xd = x;
-        double u = GELU_C * (xd + GELU_K * xd * xd * xd);
+        double u = GELU_C_D * (xd + GELU_K_D * xd * xd * xd);
         double s = 1.0 / (1.0 + Math.exp(-2.0 * u));
-        double du = GELU_C * (1.0 + 3.0 * GELU_K * xd * xd);
+        double du = GELU_C_D * (1.0 + 3.0 * GELU_K_D * xd * xd);
         return (float) (s + xd * s * (1.0 - s) * 2.0 * du);
     }
 
