@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         float[] losses = new float[steps];
         float[] accuracies = new float[steps];
-        ProgressBar bar = ProgressBar.stderr("train", steps);
+        ProgressBar bar = ProgressBar.onStderr(spec.commandLine().getErr(), "train", steps);
         double[] smooth = new double[2]; // running averages of loss and accuracy, for a steady display
         long start = System.nanoTime();
         run.train(s -> {
