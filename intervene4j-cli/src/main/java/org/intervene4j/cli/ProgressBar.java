@@ -1,6 +1,6 @@
 package org.intervene4j.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class ProgressBar {
 
     private final String label;
     private final long total;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private final LongSupplier clock;
     private final long start;
@@ -53,7 +53,7 @@ public final class ProgressBar {
      * @param interactive redraw in place (a terminal) rather than print lines (a log)
      * @param clock       nanosecond clock (tests pass a fake one)
      */
-    public ProgressBar(String label, long total, PrintStream out, boolean interactive, LongSupplier clock) {
+    public ProgressBar(String label, long total, PrintWriter out, boolean interactive, LongSupplier clock) {
         if (total < 1) throw new IllegalArgumentException("progress bar total must be >= 1, got " + total);
         this.label = label;
         this.total = total;
@@ -65,7 +65,15 @@ public final class ProgressBar {
 
     /** A bar on stderr that redraws in place when stderr is a terminal. */
     public static ProgressBar stderr(String label, long total) {
-        return new ProgressBar(label, total, System.err, Terminal.stderrIsTerminal(), System::nanoTime);
+        return onStderr(new PrintWriter(System.err), label, total);
+    }
+
+    /**
+     * A bar drawn on {@code err}, the writer a command uses for stderr (picocli's
+     * {@code getErr()}), redrawn in place when the process's stderr is a terminal.
+     */
+    public static ProgressBar onStderr(PrintWriter err, String label, long total) {
+        return new ProgressBar(label, total, err, Terminal.stderrIsTerminal(), System::nanoTime);
     }
 
     /** Sets a metric shown after the bar, formatted with {@code format} (e.g. "%.4f"); returns this. */

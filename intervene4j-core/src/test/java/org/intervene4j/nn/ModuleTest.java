@@ -43,6 +43,8 @@ class ModuleTest {
         assertThat(new TinyDecoder(config(true), new Random(1)).parameterCount()).isEqualTo(tied);
         assertThat(new TinyDecoder(config(false), new Random(1)).parameterCount()).isEqualTo(tied + (long) v * d);
         assertThat(new TinyDecoder(config(true), new Random(1)).parameters()).doesNotContainKey("head.weight");
+        assertThat(new TinyDecoder(config(true), new Random(1)).summary())
+                .contains("blocks.1.mlp.fc.weight").contains("[64, 16]").containsPattern("total\\s+" + String.format("%,d", tied));
     }
 
     @Test

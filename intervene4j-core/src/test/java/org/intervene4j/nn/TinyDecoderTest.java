@@ -32,7 +32,8 @@ class TinyDecoderTest {
         try (GradMode off = GradMode.off()) {
             float[] a = model.forward(new int[][] {{1, 2, 3, 4, 5, 6}}).toFloatArray(); // [1, 6, 9]
             float[] b = model.forward(new int[][] {{1, 2, 3, 4, 8, 0}}).toFloatArray(); // [1, 6, 9]
-            for (int i = 0; i < 4 * 9; i++) assertThat(b[i]).as("logit %d", i).isEqualTo(a[i]);
+            // Tolerance only for summation-order noise; a leak through the mask would be far larger.
+            for (int i = 0; i < 4 * 9; i++) assertThat(b[i]).as("logit %d", i).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-6f));
             double changed = 0;
             for (int i = 4 * 9; i < 6 * 9; i++) changed += Math.abs(b[i] - a[i]);
             assertThat(changed).isGreaterThan(1e-3);

@@ -24,13 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
             "(3 1 4 | -> 4 1 3), then decode held-out strings greedily and report accuracy."
         })
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "400", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "5e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed of the weights and the data (default: ${DEFAULT-VALUE}).")
@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         float[] losses = new float[steps];
         float[] accuracies = new float[steps];
-        ProgressBar bar = ProgressBar.stderr("train", steps);
+        ProgressBar bar = ProgressBar.onStderr(spec.commandLine().getErr(), "train", steps);
         double[] smooth = new double[2]; // running averages of loss and accuracy, for a steady display
         long start = System.nanoTime();
         run.train(s -> {
