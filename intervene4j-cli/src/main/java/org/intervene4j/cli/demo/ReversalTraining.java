@@ -1,11 +1,17 @@
 package org.intervene4j.cli.demo;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.intervene4j.engine.Arena;
 import org.intervene4j.engine.GradMode;
 import org.intervene4j.engine.Ops;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.nn.TinyDecoder;
+import org.intervene4j.train.AdamW;
+import org.intervene4j.train.GradClip;
+import org.intervene4j.train.LrSchedule;
+import org.intervene4j.train.ParamGroup;
 
 /**
  * Trains a {@link TinyDecoder} from scratch on {@link ReversalTask} and evaluates it by greedy
@@ -61,11 +67,20 @@ final class ReversalTraining {
     /** Runs all training steps. */
     void train(Listener listener) {
         Random data = new Random(settings.seed() * 31 + 7);
-        StandInAdamW optimizer = new StandInAdamW(model.parameters(), 0.01f);
+        // decoupled weight decay on matrices only, not on norms and biases
+        List<Tensor> matrices = new ArrayList<>();
+        List<Tensor> vectors = new ArrayList<>();
+        for (Tensor p : model.parameters().values()) (p.dim() >= 2 ? matrices : vectors).add(p);
+        AdamW optimizer = new AdamW(List.of(
+                ParamGroup.builder("matrices").add(matrices).lr(settings.lr()).weightDecay(0.01).build(),
+                ParamGroup.builder("norms and biases").add(vectors).lr(settings.lr()).weightDecay(0).build()));
+        List<Tensor> all = optimizer.params();
+        LrSchedule schedule = schedule();
         int vocab = task.vocab();
         for (int step = 1; step <= settings.steps(); step++) {
             ReversalTask.Batch batch = task.trainBatch(data, settings.batch());
-            float lr = learningRate(step);
+            schedule.apply(optimizer, step);
+            float lr = (float) optimizer.groups().get(0).lr();
             float lossValue;
             float accuracy;
             try (Arena arena = Arena.open()) {
@@ -73,8 +88,9 @@ final class ReversalTraining {
                 Tensor flat = logits.reshape(-1, vocab);                              // [batch * seq, vocab]
                 Tensor loss = Ops.crossEntropy(flat, batch.targets(), ReversalTask.IGNORE); // []
                 loss.backward();
-                optimizer.clipGradNorm(1.0);
-                optimizer.step(lr);
+                GradClip.clipGradNorm(all, 1.0);
+                optimizer.step();
+                optimizer.zeroGrad();
                 lossValue = loss.item();
                 accuracy = teacherForcedAccuracy(flat, batch.targets());
             }
@@ -83,12 +99,8 @@ final class ReversalTraining {
     }
 
     /** Linear warm-up over the first 5% of steps, then cosine decay to a tenth of the peak. */
-    float learningRate(int step) {
-        int warmup = Math.max(1, settings.steps() / 20);
-        if (step <= warmup) return settings.lr() * step / warmup;
-        double progress = (step - warmup) / (double) Math.max(1, settings.steps() - warmup);
-        double cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
-        return (float) (settings.lr() * (0.1 + 0.9 * cosine));
+    LrSchedule schedule() {
+        return LrSchedule.warmupCosine(Math.max(1, settings.steps() / 20), settings.steps(), 0.1);
     }
 
     /** Share of counted targets whose arg-max logit is right. */
