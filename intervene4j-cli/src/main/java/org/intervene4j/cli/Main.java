@@ -3,6 +3,9 @@ package org.intervene4j.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.intervene4j.cli.demo.DemoCommand;
+import org.intervene4j.cli.model.GenerateCommand;
+import org.intervene4j.cli.model.LogitsCommand;
+import org.intervene4j.cli.model.SitesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +20,8 @@ import picocli.CommandLine.ParseResult;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Causal interventions on transformer models, on the JVM.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, LogitsCommand.class, SitesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for user mistakes (bad usage, invalid values). */
     public static final int EXIT_USAGE = 2;
