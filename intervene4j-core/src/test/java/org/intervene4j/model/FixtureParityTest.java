@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and logits within 1e-4 absolute.
  */
 class FixtureParityTest {
-    static Path fixtures() throws URISyntaxException {
-        return Path.of(FixtureParityTest.class.getResource("/fixtures/index.json").toURI()).getParent();
+    static Path fixtures() {
+        return org.intervene4j.testing.Fixtures.dir();
     }
 
     static Stream<String> decoderVariants() throws Exception {

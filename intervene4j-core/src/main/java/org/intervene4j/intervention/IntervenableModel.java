@@ -1,0 +1,175 @@
+package org.intervene4j.intervention;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.intervene4j.engine.Tensor;
+import org.intervene4j.model.CausalLM;
+import org.intervene4j.model.ModelInfo;
+import org.intervene4j.model.TokenBatch;
+import org.intervene4j.site.Component;
+import org.intervene4j.site.Site;
+import org.intervene4j.site.Sites;
+
+/**
+ * A model with interventions placed at its sites. {@link #run} first runs each source input,
+ * reading the source rows every interchange needs, then runs the base input with each base
+ * site's rows replaced or modified. The wrapped model is never changed: hooks exist only for
+ * the duration of a forward pass, and nothing global is switched.
+ *
+ * <p>Gradients flow through the interventions to their parameters (and, when the caller keeps
+ * grad mode on, through the model to anything upstream that requires them).
+ */
+public final class IntervenableModel {
+    private final CausalLM model;
+    private final List<InterventionSpec> specs;
+
+    public IntervenableModel(CausalLM model, List<InterventionSpec> specs) {
+        this.model = model;
+        this.specs = List.copyOf(specs);
+        ModelInfo info = model.info();
+        for (int k = 0; k < this.specs.size(); k++) {
+            InterventionSpec s = this.specs.get(k);
+            checkSite("interventions[" + k + "].site", s.site(), info);
+            checkSite("interventions[" + k + "].source_site", s.sourceSite(), info);
+            if (s.site().component() == Component.ATTENTION_WEIGHTS) {
+                throw new IllegalArgumentException("interventions[" + k + "].site: " + s.site()
+                        + " is an attention pattern; patch query/key/value or head outputs instead");
+            }
+        }
+    }
+
+    private static void checkSite(String field, Site site, ModelInfo info) {
+        if (site.component().perLayer && site.layer() >= info.layers()) {
+            throw new IllegalArgumentException(field + ": layer " + site.layer() + " of " + site + " is out of range (the model has "
+                    + info.layers() + " layers)");
+        }
+    }
+
+    public CausalLM model() {
+        return model;
+    }
+
+    public List<InterventionSpec> specs() {
+        return specs;
+    }
+
+    /** Every trainable tensor of the placed interventions, each once (shared interventions count once). */
+    public Map<String, Tensor> parameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<Intervention, Integer> seen = new java.util.IdentityHashMap<>();
+        for (InterventionSpec s : specs) {
+            if (seen.containsKey(s.intervention())) continue;
+            int id = seen.size();
+            seen.put(s.intervention(), id);
+            s.intervention().parameters().forEach((name, t) -> out.put("interventions." + id + "." + name, t));
+        }
+        return out;
+    }
+
+    /** What a run produced. */
+    public record Result(Tensor logits, Tensor baseLogits, Map<Integer, Tensor> collected, List<Fired> fired) {
+        /** Rows collected by spec {@code k} (a collect intervention): [n, w]. */
+        public Tensor collected(int k) {
+            Tensor t = collected.get(k);
+            if (t == null) throw new IllegalArgumentException("intervention " + k + " collected nothing");
+            return t;
+        }
+    }
+
+    /** Runs the base under all interventions; {@code sources.get(k)} feeds specs with source k. */
+    public Result run(TokenBatch base, List<TokenBatch> sources) {
+        return run(base, sources, false);
+    }
+
+    /**
+     * @param alsoBase also return the plain base logits (one more forward without hooks)
+     */
+    public Result run(TokenBatch base, List<TokenBatch> sources, boolean alsoBase) {
+        Map<Integer, Tensor> sourceRows = readSources(base, sources);
+        Map<Integer, Tensor> collected = new HashMap<>();
+        List<Fired> fired = new ArrayList<>();
+        ModelInfo info = model.info();
+        Sites hooks = Sites.with(info.layers(), (site, x) -> {
+            Tensor out = x;
+            for (int k = 0; k < specs.size(); k++) {
+                InterventionSpec s = specs.get(k);
+                if (!s.site().whole().equals(site)) continue;
+                RowSelection sel = select(k, s.site(), s.basePositions(), s.heads(), base, out.shape(), info);
+                checkSubspace(k, s, sel.rowWidth);
+                Tensor rows = sel.gather(out);
+                Tensor src = sourceRows.get(k);
+                if (src != null && !java.util.Arrays.equals(src.shape(), rows.shape())) {
+                    throw new IllegalArgumentException("intervention " + k + " at " + s.site() + ": the source gives rows "
+                            + java.util.Arrays.toString(src.shape()) + " for base rows " + java.util.Arrays.toString(rows.shape())
+                            + " (positions and heads must pair up one to one)");
+                }
+                fired.addAll(sel.fired);
+                if (s.intervention() instanceof Collect) {
+                    collected.put(k, rows);
+                    continue;
+                }
+                out = sel.scatter(out, s.intervention().apply(rows, src, s.subspace()));
+            }
+            return out;
+        });
+        Tensor logits = model.forward(base, hooks, null);
+        Tensor plain = alsoBase ? model.forward(base) : null;
+        return new Result(logits, plain, collected, fired);
+    }
+
+    /** Source rows per spec, read by one forward per source input that some spec uses. */
+    private Map<Integer, Tensor> readSources(TokenBatch base, List<TokenBatch> sources) {
+        Map<Integer, Tensor> rows = new HashMap<>();
+        ModelInfo info = model.info();
+        for (int src = 0; src < sources.size(); src++) {
+            TokenBatch input = sources.get(src);
+            int which = src;
+            boolean used = specs.stream().anyMatch(s -> s.source() == which && s.intervention().needsSource());
+            if (!used) continue;
+            if (input.batch() != base.batch()) {
+                throw new IllegalArgumentException("source " + src + " has " + input.batch() + " examples but the base has " + base.batch());
+            }
+            Sites reader = Sites.with(info.layers(), (site, x) -> {
+                for (int k = 0; k < specs.size(); k++) {
+                    InterventionSpec s = specs.get(k);
+                    if (s.source() != which || !s.intervention().needsSource() || !s.sourceSite().whole().equals(site)) continue;
+                    RowSelection sel = select(k, s.sourceSite(), s.sourcePositions(), s.heads(), input, x.shape(), info);
+                    rows.put(k, sel.gather(x));
+                }
+                return x;
+            });
+            model.forward(input, reader, null);
+        }
+        for (int k = 0; k < specs.size(); k++) {
+            InterventionSpec s = specs.get(k);
+            if (s.intervention().needsSource() && !rows.containsKey(k)) {
+                throw new IllegalArgumentException("intervention " + k + " (" + s.intervention().type() + " at " + s.site()
+                        + ") reads source " + s.source() + ", but only " + sources.size() + " source input(s) were given");
+            }
+        }
+        return rows;
+    }
+
+    private static RowSelection select(int k, Site site, Positions positions, int[] heads, TokenBatch batch, int[] shape,
+                                       ModelInfo info) {
+        int h = headsOf(site.component(), info);
+        return RowSelection.of(k, site, positions, heads, batch, shape, h, info.headDim());
+    }
+
+    private static int headsOf(Component c, ModelInfo info) {
+        return c == Component.KEY_OUTPUT || c == Component.VALUE_OUTPUT ? info.kvHeads() : info.heads();
+    }
+
+    private static void checkSubspace(int k, InterventionSpec s, int width) {
+        if (s.subspace() == null) return;
+        for (int d : s.subspace()) {
+            if (d < 0 || d >= width) {
+                throw new IndexOutOfBoundsException("intervention " + k + " at " + s.site() + ": subspace index " + d
+                        + " is beyond the row width " + width);
+            }
+        }
+    }
+}

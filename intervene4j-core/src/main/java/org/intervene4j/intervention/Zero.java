@@ -1,0 +1,20 @@
+package org.intervene4j.intervention;
+
+import static org.intervene4j.engine.Ops.mul;
+
+import org.intervene4j.engine.Ops;
+import org.intervene4j.engine.Tensor;
+
+/** Zero ablation: {@code b[idx] = 0}. */
+public final class Zero implements Intervention {
+    @Override
+    public Tensor apply(Tensor base, Tensor source, int[] subspace) {
+        Tensor keep = Ops.addScalar(Ops.neg(SubspaceMask.of(base.size(1), subspace)), 1f); // 1 outside the subspace
+        return mul(base, keep);
+    }
+
+    @Override
+    public String type() {
+        return "zero";
+    }
+}
