@@ -31,8 +31,21 @@ public interface Intervention {
         return false;
     }
 
-    /** Trainable tensors by name (empty for static interventions). */
+    /**
+     * Every tensor that defines this intervention, by name: trainable ones (rotations,
+     * boundaries, masks, vectors) and fixed ones (a PCA basis, a mean vector). Saved to
+     * safetensors; empty for parameter-free interventions.
+     */
     default Map<String, Tensor> parameters() {
+        return Map.of();
+    }
+
+    /**
+     * Settings that, with {@link #parameters()}, rebuild this intervention when loaded (sizes,
+     * temperatures, ...): JSON-serializable values only (numbers, strings, booleans, lists).
+     * Each saveable type also has a static {@code fromConfig(Map<String, Object>, Map<String, Tensor>)}.
+     */
+    default Map<String, Object> config() {
         return Map.of();
     }
 }
