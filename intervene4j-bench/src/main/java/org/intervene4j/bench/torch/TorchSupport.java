@@ -56,8 +56,8 @@ public final class TorchSupport {
 
     /**
      * Which OpenBLAS kernels libtorch's matmul runs: the {@code OPENBLAS_CORETYPE} override, or
-     * "auto" (OpenBLAS 0.3.31 picks its AVX2 "Haswell" kernels on Zen 5, about half the speed of
-     * its AVX-512 "SkylakeX" kernels there).
+     * "auto" (OpenBLAS 0.3.31 detects Zen 5 as "Cooperlake", AVX-512; an override of "Haswell"
+     * runs AVX2 kernels at about half that GEMM speed).
      */
     public static String blasDescription() {
         String core = System.getenv("OPENBLAS_CORETYPE");
