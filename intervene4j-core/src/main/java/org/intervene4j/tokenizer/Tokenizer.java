@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.intervene4j.io.CheckpointException;
+import org.intervene4j.model.PadSide;
+import org.intervene4j.model.TokenBatch;
 
 /**
  * A checkpoint's {@code tokenizer.json} (through DJL's binding of the Hugging Face tokenizers
@@ -104,6 +106,14 @@ public final class Tokenizer implements AutoCloseable {
         int[][] out = new int[texts.length][];
         for (int i = 0; i < texts.length; i++) out[i] = encode(texts[i]);
         return out;
+    }
+
+    /**
+     * Several texts as one padded batch (padding with {@link #padId()}; LEFT for generation,
+     * RIGHT for scoring). Positions stay per example: see {@link TokenBatch#column}.
+     */
+    public TokenBatch batch(PadSide side, String... texts) {
+        return TokenBatch.padded(encodeAll(texts), side, padId());
     }
 
     /** Text of {@code ids}, special tokens dropped. */

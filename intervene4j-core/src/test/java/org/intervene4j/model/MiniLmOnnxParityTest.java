@@ -19,6 +19,7 @@ import org.intervene4j.model.bert.BertConfig;
 import org.intervene4j.model.bert.BertModel;
 import org.intervene4j.model.bert.BertWeights;
 import org.intervene4j.site.Sites;
+import org.intervene4j.model.PadSide;
 import org.intervene4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +95,27 @@ class MiniLmOnnxParityTest {
     void tokenizerProducesBertUncasedIds() {
         assertThat(tokenizer.encode("Hello world")).containsExactly(101, 7592, 2088, 102);
         assertThat(tokenizer.encode("a")).containsExactly(101, 1037, 102);
+    }
+
+    @Test
+    void aPaddedBatchEqualsEachSentenceAlone() {
+        try (GradMode off = GradMode.off()) {
+            String[] texts = {SENTENCES[1], SENTENCES[11], SENTENCES[17]};
+            for (PadSide side : PadSide.values()) {
+                TokenBatch batch = tokenizer.batch(side, texts);
+                Tensor hidden = model.forward(batch, null, Sites.NONE);
+                Tensor pooled = model.meanPooled(hidden, batch);
+                for (int i = 0; i < texts.length; i++) {
+                    TokenBatch one = TokenBatch.of(tokenizer.encode(texts[i]));
+                    Tensor alone = model.meanPooled(model.forward(one, null, Sites.NONE), one);
+                    float[] a = alone.toFloatArray();
+                    float[] b = pooled.select(0, i).toFloatArray();
+                    for (int k = 0; k < a.length; k++) {
+                        assertThat((double) Math.abs(a[k] - b[k])).as("%s sentence %d dim %d", side, i, k).isLessThan(1e-5);
+                    }
+                }
+            }
+        }
     }
 
     @Test
