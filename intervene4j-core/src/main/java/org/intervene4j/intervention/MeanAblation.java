@@ -1,8 +1,5 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.mul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,9 +44,7 @@ public final class MeanAblation implements Intervention {
         if (mean.numel() != w) {
             throw new IllegalArgumentException(TYPE + ": the mean has " + mean.numel() + " values but the rows have width " + w);
         }
-        Tensor toMean = sub(mean, base); // [n, w]
-        if (subspace != null) toMean = mul(toMean, SubspaceMask.of(w, subspace));
-        return add(base, toMean);
+        return ExactBlend.of(base, mean, subspace);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.mul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,10 +91,7 @@ public final class ResampleAblation implements Intervention {
             throw new IllegalArgumentException(TYPE + ": " + (bank != null ? "bank" : "source") + " rows have width " + pool.size(1)
                     + " but the base rows have width " + w);
         }
-        Tensor drawn = indexSelect(pool, 0, choose(n)); // [n, w]
-        Tensor delta = sub(drawn, base);
-        if (subspace != null) delta = mul(delta, SubspaceMask.of(w, subspace));
-        return add(base, delta);
+        return ExactBlend.of(base, indexSelect(pool, 0, choose(n)), subspace);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.mul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +26,7 @@ public final class Skip implements SameRunSource {
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         if (source == null) throw new IllegalArgumentException(TYPE + ": the block input rows are missing");
-        if (subspace == null) return source;
-        return add(base, mul(sub(source, base), SubspaceMask.of(base.size(1), subspace)));
+        return ExactBlend.of(base, source, subspace);
     }
 
     @Override
