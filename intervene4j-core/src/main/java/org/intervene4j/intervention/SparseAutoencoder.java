@@ -226,11 +226,11 @@ public final class SparseAutoencoder {
         return p;
     }
 
-    /** {@code width}, {@code latents}, {@code activation}, {@code subtract_decoder_bias}. */
+    /** {@code width}, {@code num_latents}, {@code activation}, {@code subtract_decoder_bias}. */
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("width", width);
-        c.put("latents", latents);
+        c.put("num_latents", latents);
         c.put("activation", activation().key);
         c.put("subtract_decoder_bias", subtractDecoderBias);
         return c;
@@ -247,7 +247,7 @@ public final class SparseAutoencoder {
     static SparseAutoencoder fromConfig(String type, Map<String, Object> config, Map<String, Tensor> params, boolean trainable) {
         ConfigReader r = new ConfigReader(type, config, params);
         int w = r.positiveInt("width");
-        int m = r.positiveInt("latents");
+        int m = r.positiveInt("num_latents");
         Activation a = Activation.byKey(type, r.string("activation"));
         boolean sub = r.bool("subtract_decoder_bias", false);
         Tensor wEnc = r.tensor("W_enc", w, m).requiresGrad(trainable);
