@@ -43,7 +43,10 @@ public final class Noise implements Intervention {
     /**
      * {@code multiple x} the standard deviation of every embedding value (pooled over
      * dimensions, unbiased, like ROME's {@code collect_embedding_std}) at the unpadded
-     * positions of the corpus; ROME uses {@code multiple = 3}.
+     * positions of the corpus; ROME uses {@code multiple = 3}. The {@code embeddings} site is
+     * what the first block reads: for GPT-2 that includes the learned position embeddings,
+     * whereas ROME measures the token embeddings alone, so σ differs slightly there (adding the
+     * noise at either point is the same corruption).
      */
     public static double embeddingSigma(CausalLM model, Iterable<TokenBatch> corpus, double multiple) {
         RunningStats stats = RunningStats.collect(model, Site.of(Component.EMBEDDINGS), Positions.all(), corpus);

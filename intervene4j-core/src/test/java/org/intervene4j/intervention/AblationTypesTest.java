@@ -196,6 +196,30 @@ class AblationTypesTest {
         assertThat(sigma).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * want));
     }
 
+    /** Causal tracing's two runs: corrupt the subject's embeddings, then restore a clean state. */
+    @Test
+    void noisyRunRestoredFromTheCleanRunAtTheLastBlockGivesTheCleanLogits() throws Exception {
+        CausalLM m = Fixtures.load("gpt2");
+        TokenBatch prompt = TokenBatch.of(CORPUS[0]);
+        double sigma = Noise.embeddingSigma(m, List.of(prompt), 3);
+        int last = m.info().layers() - 1;
+        InterventionSpec corrupt = InterventionSpec.at(Site.of(Component.EMBEDDINGS), Noise.of(sigma, 1), -1, new int[] {0, 1}, null);
+        try (GradMode off = GradMode.off()) {
+            Tensor clean = m.forward(prompt);
+            Tensor noisy = new IntervenableModel(m, List.of(corrupt)).run(prompt, List.of()).logits();
+            Tensor noisyAgain = new IntervenableModel(m, List.of(corrupt)).run(prompt, List.of()).logits();
+            assertThat(noisyAgain.toFloatArray()).containsExactly(noisy.toFloatArray());
+            double moved = 0;
+            float[] c = clean.toFloatArray();
+            float[] n = noisy.toFloatArray();
+            for (int i = 0; i < c.length; i++) moved = Math.max(moved, Math.abs(c[i] - n[i]));
+            assertThat(moved).isGreaterThan(1e-2);
+            Tensor restored = new IntervenableModel(m, List.of(corrupt, InterventionSpec.at(Site.of(last, Component.BLOCK_OUTPUT),
+                    new Vanilla(), 0, null, null))).run(prompt, List.of(prompt)).logits();
+            assertThat(restored.toFloatArray()).containsExactly(c);
+        }
+    }
+
     // ------------------------------------------------------------------ configs
 
     @Test
