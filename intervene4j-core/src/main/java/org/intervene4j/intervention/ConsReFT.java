@@ -17,7 +17,8 @@ import org.intervene4j.train.Orthogonal;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * Initialisation follows pyreft: R random orthogonal, {@code b ~ U(0, 1)}.
+ *
+ * <p>Initialisation follows pyreft: R random orthogonal, {@code b ~ U(0, 1)}.
  *
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of R.
  * Trainable: the rotation's weight and b.
@@ -56,7 +57,7 @@ public final class ConsReFT implements Intervention {
         p.checkRows(base);
         Tensor rt = p.rotationT();                           // R^T [w, r]
         Tensor delta = sub(p.bias, matmul(base, rt));        // b − R h: [n, r]
-        return add(base, matmul(p.restrict(base, delta, subspace), rt.transpose(0, 1)));
+        return add(base, matmul(p.restrict(delta, subspace), rt.transpose(0, 1)));
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.intervene4j.train.Orthogonal;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * Naming follows pyreft, whose {@code DireftIntervention} keeps R orthonormal; the paper's
+ *
+ * <p>Naming follows pyreft, whose {@code DireftIntervention} keeps R orthonormal; the paper's
  * §3 ablation called DiReFT also drops the orthogonality, {@code h + W2^T(W1 h + b)}, which
  * is pyreft's (and our) {@link NodiReFT}. Initialisation: R random orthogonal, W and b
  * nn.Linear's {@code U(−1/√w, 1/√w)}.
@@ -62,7 +63,7 @@ public final class DiReFT implements Intervention {
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
         Tensor delta = linear(base, p.weight, p.bias);                     // W h + b: [n, r]
-        return add(base, matmul(p.restrict(base, delta, subspace), p.rotationT().transpose(0, 1)));
+        return add(base, matmul(p.restrict(delta, subspace), p.rotationT().transpose(0, 1)));
     }
 
     @Override

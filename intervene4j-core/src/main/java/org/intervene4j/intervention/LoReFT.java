@@ -20,7 +20,8 @@ import org.intervene4j.train.Orthogonal;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * Initialisation follows pyreft: R is random orthogonal, W and b are nn.Linear's
+ *
+ * <p>Initialisation follows pyreft: R is random orthogonal, W and b are nn.Linear's
  * {@code U(−1/√w, 1/√w)}. pyreft's optional activation on {@code W h + b} and dropout are not
  * included (both default to off there).
  *
@@ -65,7 +66,7 @@ public final class LoReFT implements Intervention {
         p.checkRows(base);
         Tensor rt = p.rotationT();                                             // R^T [w, r]
         Tensor delta = sub(linear(base, p.weight, p.bias), matmul(base, rt));  // W h + b − R h: [n, r]
-        return add(base, matmul(p.restrict(base, delta, subspace), rt.transpose(0, 1)));
+        return add(base, matmul(p.restrict(delta, subspace), rt.transpose(0, 1)));
     }
 
     @Override

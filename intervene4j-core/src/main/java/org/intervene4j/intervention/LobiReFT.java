@@ -16,7 +16,8 @@ import org.intervene4j.train.Orthogonal;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * Initialisation follows pyreft: R random orthogonal, {@code b ~ U(0, 1)}.
+ *
+ * <p>Initialisation follows pyreft: R random orthogonal, {@code b ~ U(0, 1)}.
  *
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those entries of b.
  * Trainable: the rotation's weight and b.
@@ -53,7 +54,7 @@ public final class LobiReFT implements Intervention {
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
-        Tensor b = p.restrict(base, p.bias.reshape(1, p.rank), subspace);   // [1, r]
+        Tensor b = p.restrict(p.bias.reshape(1, p.rank), subspace);   // [1, r]
         return add(base, matmul(b, p.rotationT().transpose(0, 1)));          // + R^T b, broadcast over rows
     }
 

@@ -17,7 +17,8 @@ import org.intervene4j.engine.Tensor;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * pyreft's optional bias on the projection {@code W2 h} only shifts {@code b} and is left out.
+ *
+ * <p>pyreft's optional bias on the projection {@code W2 h} only shifts {@code b} and is left out.
  * Initialisation: W1, W2 and b are nn.Linear's {@code U(−1/√w, 1/√w)}.
  *
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of W2.
@@ -60,7 +61,7 @@ public final class NoReFT implements Intervention {
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
         Tensor delta = sub(linear(base, p.weight, p.bias), linear(base, p.projection, null)); // W1 h + b − W2 h: [n, r]
-        return add(base, matmul(p.restrict(base, delta, subspace), p.projection));
+        return add(base, matmul(p.restrict(delta, subspace), p.projection));
     }
 
     @Override

@@ -15,7 +15,8 @@ import org.intervene4j.engine.Tensor;
  * <p>From Wu, Arora, Wang, Geiger, Jurafsky, Manning and Potts (2024), "ReFT: Representation
  * Finetuning for Language Models" (NeurIPS 2024, arXiv:2404.03592), as implemented in the
  * authors' pyreft library ({@code pyreft/interventions.py}).
- * This is the formula the paper gives for its DiReFT ablation; pyreft names it
+ *
+ * <p>This is the formula the paper gives for its DiReFT ablation; pyreft names it
  * {@code NodireftIntervention} (its {@code DireftIntervention} keeps W2 orthonormal: our
  * {@link DiReFT}). pyreft's bias on the W2 layer is never used in the forward and is left out.
  * Initialisation: W1, W2 and b are nn.Linear's {@code U(−1/√w, 1/√w)}.
@@ -60,7 +61,7 @@ public final class NodiReFT implements Intervention {
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
         Tensor delta = linear(base, p.weight, p.bias);                     // W1 h + b: [n, r]
-        return add(base, matmul(p.restrict(base, delta, subspace), p.projection));
+        return add(base, matmul(p.restrict(delta, subspace), p.projection));
     }
 
     @Override

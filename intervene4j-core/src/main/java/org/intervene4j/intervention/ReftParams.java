@@ -64,8 +64,8 @@ final class ReftParams {
         return rotation.matrix();
     }
 
-    /** Checks the rows and keeps only the subspace's components of {@code delta} [n, r] (subspace = indices in 0..r-1). */
-    Tensor restrict(Tensor base, Tensor delta, int[] subspace) {
+    /** Keeps only the subspace's components of {@code delta} [n, r] (subspace = indices in 0..r-1). */
+    Tensor restrict(Tensor delta, int[] subspace) {
         if (subspace == null) return delta;
         return mul(delta, rankMask(subspace));
     }
