@@ -90,6 +90,7 @@ public final class IntervenableModel {
     public Result run(TokenBatch base, List<TokenBatch> sources, boolean alsoBase) {
         Map<Integer, Tensor> sourceRows = readSources(base, sources);
         Map<Integer, Tensor> collected = new HashMap<>();
+        Map<Integer, Tensor> ownRows = new HashMap<>(); // same-run sources (SameRunSource), read as the base runs
         List<Fired> fired = new ArrayList<>();
         ModelInfo info = model.info();
         Sites hooks = Sites.with(info.layers(), (site, x) -> {
@@ -101,6 +102,13 @@ public final class IntervenableModel {
                 checkSubspace(k, s, sel.rowWidth);
                 Tensor rows = sel.gather(out);
                 Tensor src = sourceRows.get(k);
+                if (s.intervention() instanceof SameRunSource) {
+                    src = ownRows.get(k);
+                    if (src == null) {
+                        throw new IllegalArgumentException("intervention " + k + " (" + s.intervention().type() + " at " + s.site()
+                                + ") reads " + s.sourceSite() + " of the same run, which the forward does not reach before " + s.site());
+                    }
+                }
                 if (src != null && !java.util.Arrays.equals(src.shape(), rows.shape())) {
                     throw new IllegalArgumentException("intervention " + k + " at " + s.site() + ": the source gives rows "
                             + java.util.Arrays.toString(src.shape()) + " for base rows " + java.util.Arrays.toString(rows.shape())
@@ -112,6 +120,12 @@ public final class IntervenableModel {
                     continue;
                 }
                 out = sel.scatter(out, s.intervention().apply(rows, src, s.subspace()));
+            }
+            for (int k = 0; k < specs.size(); k++) {
+                InterventionSpec s = specs.get(k);
+                if (s.intervention() instanceof SameRunSource && s.sourceSite().whole().equals(site)) {
+                    ownRows.put(k, select(k, s.sourceSite(), s.sourcePositions(), s.heads(), base, out.shape(), info).gather(out));
+                }
             }
             return out;
         });

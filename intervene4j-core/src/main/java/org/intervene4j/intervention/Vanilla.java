@@ -1,9 +1,5 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.mul;
-import static org.intervene4j.engine.Ops.sub;
-
 import org.intervene4j.engine.Tensor;
 
 /** Interchange (activation patching): {@code b[idx] = s[idx]}. */
@@ -11,7 +7,7 @@ public final class Vanilla implements Intervention {
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         if (subspace == null) return source;
-        return add(base, mul(sub(source, base), SubspaceMask.of(base.size(1), subspace)));
+        return ExactBlend.of(base, source, subspace); // b + (s - b) * m would round: s[idx] must be copied exactly
     }
 
     @Override
