@@ -64,7 +64,9 @@ public final class IntervenableModel {
             if (seen.containsKey(s.intervention())) continue;
             int id = seen.size();
             seen.put(s.intervention(), id);
-            s.intervention().parameters().forEach((name, t) -> out.put("interventions." + id + "." + name, t));
+            s.intervention().parameters().forEach((name, t) -> {
+                if (t.requiresGrad()) out.put("interventions." + id + "." + name, t); // fixed tensors are not trained
+            });
         }
         return out;
     }
