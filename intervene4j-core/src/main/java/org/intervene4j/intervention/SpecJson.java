@@ -34,6 +34,73 @@ public final class SpecJson {
         }
     }
 
+    /** The fields an intervention entry of a spec file may have. */
+    public static final String[] ENTRY_FIELDS = {"site", "type", "source", "source_site", "unit", "base_positions",
+            "source_positions", "heads", "subspace", "vector", "config", "parameters"};
+
+    /**
+     * A whole intervention entry of a spec file: the placement fields plus {@code type}, and
+     * for the type's factory ({@link InterventionTypes}) an optional {@code config} object and
+     * {@code parameters} (name to nested number arrays); {@code vector} is short for the
+     * {@code vector} parameter of addition / subtraction. Unknown fields are errors.
+     */
+    public static InterventionSpec readEntry(JsonNode node, String field, ModelInfo info, int sources) {
+        if (node == null || !node.isObject()) throw new IllegalArgumentException(field + ": expected an object");
+        onlyKnownFields(node, field, ENTRY_FIELDS);
+        JsonNode typeNode = node.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            throw new IllegalArgumentException(field + ".type: missing (one of " + String.join(", ", InterventionTypes.names()) + ")");
+        }
+        String type = typeNode.asText();
+        if (!InterventionTypes.known(type)) {
+            throw new IllegalArgumentException(field + ".type: unknown type '" + type + "' (known: "
+                    + String.join(", ", InterventionTypes.names()) + ")");
+        }
+        Placement p = read(node, field, info, sources);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        JsonNode pn = node.get("parameters");
+        if (pn != null && !pn.isNull()) {
+            if (!pn.isObject()) throw new IllegalArgumentException(field + ".parameters: expected an object of name: array");
+            pn.fields().forEachRemaining(e -> params.put(e.getKey(), tensorOf(e.getValue(), field + ".parameters." + e.getKey())));
+        }
+        JsonNode vec = node.get("vector");
+        if (vec != null && !vec.isNull()) {
+            if (!type.equals("addition") && !type.equals("subtraction")) {
+                throw new IllegalArgumentException(field + ".vector: only addition and subtraction take a vector (this is '" + type + "')");
+            }
+            Tensor v = tensorOf(vec, field + ".vector");
+            int w = width(p.site(), info);
+            boolean fits = v.dim() == 1 && (v.numel() == w || p.subspace() != null && v.numel() == p.subspace().length);
+            if (!fits) {
+                throw new IllegalArgumentException(field + ".vector: " + v.numel() + " values, but the rows of " + p.site()
+                        + " have width " + w + (p.subspace() == null ? "" : " and the subspace has " + p.subspace().length + " dims"));
+            }
+            params.put("vector", v);
+        }
+        Intervention iv;
+        try {
+            iv = InterventionTypes.create(type, plain(node.get("config"), field + ".config"), params);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+        if (iv.needsSource() && p.source() < 0) {
+            throw new IllegalArgumentException(field + ".source: '" + type + "' reads a source; give \"source\": <index into sources>");
+        }
+        if (iv.needsSource()) {
+            int nb = p.basePositions().shared() != null ? p.basePositions().shared().length : -1;
+            int ns = p.sourcePositions().shared() != null ? p.sourcePositions().shared().length : -1;
+            if (nb >= 0 && ns >= 0 && nb != ns) {
+                throw new IllegalArgumentException(field + ".source_positions: " + ns + " positions for " + nb
+                        + " base positions (they pair up one to one)");
+            }
+        }
+        try {
+            return p.toSpec(iv);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The placement fields of {@code s} (type and intervention reference are the caller's). */
     public static ObjectNode write(InterventionSpec s) {
         ObjectNode o = JSON.createObjectNode();
@@ -157,6 +224,24 @@ public final class SpecJson {
             case ATTENTION_WEIGHTS -> throw new IllegalArgumentException(site + " has no row width");
             default -> info.dModel();
         };
+    }
+
+    /**
+     * Checks a single-example spec's positions against the base length and, when it reads a
+     * source, the source lengths ({@code sourceLengths[k]} tokens in source k).
+     */
+    public static void checkPositions(InterventionSpec s, String field, int baseLength, int[] sourceLengths) {
+        checkPositions(s.basePositions(), field + ".base_positions", 0, baseLength, "the base");
+        if (s.intervention().needsSource() && s.source() >= 0 && s.source() < sourceLengths.length) {
+            checkPositions(s.sourcePositions(), field + (s.sourcePositions() == s.basePositions() ? ".base_positions" : ".source_positions"),
+                    0, sourceLengths[s.source()], "source " + s.source());
+            int nb = s.basePositions().forExample(0, baseLength).length;
+            int ns = s.sourcePositions().forExample(0, sourceLengths[s.source()]).length;
+            if (nb != ns) {
+                throw new IllegalArgumentException(field + ".source_positions: " + ns + " source positions for " + nb
+                        + " base positions (they pair up one to one; give source_positions when the lengths differ)");
+            }
+        }
     }
 
     /** Checks {@code positions} against an example of {@code length} tokens; {@code what} names it ("the base"). */
