@@ -107,7 +107,8 @@ public final class SpecJson {
         o.put("site", s.site().name());
         o.put("source_site", s.sourceSite().name());
         o.put("unit", unitOf(s).key);
-        o.put("source", s.source());
+        if (s.source() >= 0) o.put("source", s.source());
+        else o.putNull("source");
         o.set("base_positions", positions(s.basePositions()));
         o.set("source_positions", positions(s.sourcePositions()));
         o.set("heads", ints(s.heads()));

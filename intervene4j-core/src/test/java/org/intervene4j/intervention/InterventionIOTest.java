@@ -124,6 +124,7 @@ class InterventionIOTest {
                 InterventionSpec.at(Site.of(0, Component.BLOCK_OUTPUT), Addition.ofVector(v), -1, new int[] {1}, null).withSubspace(0, 1, 2),
                 InterventionSpec.at(Site.heads(1, Component.QUERY_OUTPUT), new Zero(), -1, null, null).withHeads(3)));
         InterventionIO.save(im, tmp);
+        assertThat(InterventionIO.load(tmp, m).specs().get(1).source()).isEqualTo(-1);
         JsonNode root = new ObjectMapper().readTree(tmp.resolve("intervention.json").toFile());
         assertThat(root.get("format_version").asInt()).isEqualTo(1);
         JsonNode model = root.get("model");
