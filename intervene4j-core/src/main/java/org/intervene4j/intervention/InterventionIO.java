@@ -90,6 +90,8 @@ public final class InterventionIO {
             sn.put("type", iv.type());
             sn.put("intervention", id);
             sn.setAll(SpecJson.write(s));
+            ArrayNode names = sn.putArray("parameters"); // informative: the tensors of its (possibly shared) intervention
+            for (String p : iv.parameters().keySet()) names.add("interventions." + id + "." + p);
         }
         try {
             Files.createDirectories(dir);

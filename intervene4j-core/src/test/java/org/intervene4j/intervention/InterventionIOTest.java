@@ -139,6 +139,9 @@ class InterventionIOTest {
         assertThat(root.at("/specs/1/unit").asText()).isEqualTo("h");
         assertThat(root.at("/specs/1/heads").toString()).isEqualTo("[3]");
         assertThat(root.at("/specs/1/intervention").asInt()).isEqualTo(1);
+        assertThat(root.at("/specs/0/parameters").toString()).isEqualTo("[\"interventions.0.vector\"]");
+        assertThat(root.at("/specs/0/subspace").toString()).isEqualTo("[0,1,2]");
+        assertThat(root.at("/specs/0/source").isNull()).isTrue();
         assertThat(Files.exists(tmp.resolve("parameters.safetensors"))).isTrue();
     }
 
