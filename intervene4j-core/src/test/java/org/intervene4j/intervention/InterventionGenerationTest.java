@@ -90,6 +90,13 @@ class InterventionGenerationTest {
         assertClose(g.collected(1).toFloatArray(), zHead.contiguous().toFloatArray(), variant + " head rows");
         assertThat(g.fired().stream().filter(f -> f.spec() == 1).map(Fired::position).toList())
                 .containsExactly(Arrays.stream(range(PROMPT.length - 1, seq.length)).boxed().toArray(Integer[]::new));
+
+        // a position after the prompt, prompt-only mode: fires once, in the forward that processes it
+        int later = PROMPT.length + 2;
+        IntervenableModel.Generation one = new IntervenableModel(m, List.of(
+                InterventionSpec.at(site, new Collect(), -1, new int[] {later}, null))).generate(PROMPT, List.of(), N, Sampler.greedy(), null, false, null);
+        assertThat(one.fired()).extracting(Fired::position).containsExactly(later);
+        assertClose(one.collected(0).toFloatArray(), want.select(0, later).toFloatArray(), variant + " a later position");
     }
 
     @ParameterizedTest
