@@ -141,20 +141,25 @@ def _heads(x, n):
 
 
 class Recorder:
-    """Collects sites as [1, ...] arrays, in the order they occur in the forward pass."""
+    """Collects sites as [1, ...] arrays, in the order they occur in the forward pass. With a
+    hook, each site's value is first passed through hook(name, value) [seq, ...] and the forward
+    continues with (and records) what it returns: that is how interventions are applied."""
 
-    def __init__(self):
+    def __init__(self, hook=None):
         self.sites = OrderedDict()
+        self.hook = hook
 
     def __call__(self, name, value):
+        if self.hook is not None and not name.startswith("aux."):
+            value = self.hook(name, value)
         self.sites[name] = np.asarray(value, dtype=np.float64)[None].copy()
         return value
 
 
 # ---------------------------------------------------------------- GPT-2
 
-def gpt2_forward(cfg, w, ids, token_type_ids=None):
-    rec = Recorder()
+def gpt2_forward(cfg, w, ids, token_type_ids=None, hook=None):
+    rec = Recorder(hook)
     pre = "transformer." if "transformer.wte.weight" in w else ""
     d, n_heads = cfg["n_embd"], cfg["n_head"]
     hd = d // n_heads
@@ -167,7 +172,7 @@ def gpt2_forward(cfg, w, ids, token_type_ids=None):
     for layer in range(cfg["n_layer"]):
         p = "%sh.%d." % (pre, layer)
         b = "blocks.%d." % layer
-        rec(b + "block_input", x)
+        x = rec(b + "block_input", x)
         a_in = rec(b + "attention_input", layer_norm(x, w[p + "ln_1.weight"], w[p + "ln_1.bias"], eps))
         qkv = conv1d(a_in, w[p + "attn.c_attn.weight"], w[p + "attn.c_attn.bias"])
         q = rec(b + "query_output", qkv[:, :d])
@@ -175,7 +180,7 @@ def gpt2_forward(cfg, w, ids, token_type_ids=None):
         v = rec(b + "value_output", qkv[:, 2 * d:])
         weights, z = attention(_heads(q, n_heads), _heads(k, n_heads), _heads(v, n_heads), scale)
         rec(b + "attention_weights", weights)
-        rec(b + "attention_value_output", z)
+        z = rec(b + "attention_value_output", z)
         attn = rec(b + "attention_output", conv1d(z, w[p + "attn.c_proj.weight"], w[p + "attn.c_proj.bias"]))
         h = x + attn
         m_in = rec(b + "mlp_input", layer_norm(h, w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps))
@@ -211,8 +216,8 @@ def llama_like_settings(cfg):
                 qkv_bias=qkv_bias, o_bias=o_bias, mlp_bias=mlp_bias)
 
 
-def llama_forward(cfg, w, ids, token_type_ids=None):
-    rec = Recorder()
+def llama_forward(cfg, w, ids, token_type_ids=None, hook=None):
+    rec = Recorder(hook)
     s = llama_like_settings(cfg)
     n_heads, hd, n_kv = s["n_heads"], s["head_dim"], s["n_kv"]
     eps = cfg.get("rms_norm_eps", 1e-6)
@@ -229,7 +234,7 @@ def llama_forward(cfg, w, ids, token_type_ids=None):
     for layer in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % layer
         b = "blocks.%d." % layer
-        rec(b + "block_input", x)
+        x = rec(b + "block_input", x)
         a_in = rec(b + "attention_input", rms_norm(x, w[p + "input_layernorm.weight"], eps))
         q = rec(b + "query_output", linear(a_in, w[p + "self_attn.q_proj.weight"],
                                            opt(p + "self_attn.q_proj.bias", s["qkv_bias"])))
@@ -243,7 +248,7 @@ def llama_forward(cfg, w, ids, token_type_ids=None):
         rec("aux." + b + "key_rotated", k_rot.reshape(seq, -1))
         weights, z = attention(q_rot, k_rot, _heads(v, n_kv), hd ** -0.5, window=s["window"])
         rec(b + "attention_weights", weights)
-        rec(b + "attention_value_output", z)
+        z = rec(b + "attention_value_output", z)
         attn = rec(b + "attention_output", linear(z, w[p + "self_attn.o_proj.weight"],
                                                   opt(p + "self_attn.o_proj.bias", s["o_bias"])))
         h = x + attn
@@ -271,8 +276,8 @@ def neox_settings(cfg):
     return float(theta), float(pct)
 
 
-def gpt_neox_forward(cfg, w, ids, token_type_ids=None):
-    rec = Recorder()
+def gpt_neox_forward(cfg, w, ids, token_type_ids=None, hook=None):
+    rec = Recorder(hook)
     d, n_heads = cfg["hidden_size"], cfg["num_attention_heads"]
     hd = d // n_heads
     theta, pct = neox_settings(cfg)
@@ -289,7 +294,7 @@ def gpt_neox_forward(cfg, w, ids, token_type_ids=None):
     for layer in range(cfg["num_hidden_layers"]):
         p = "gpt_neox.layers.%d." % layer
         b = "blocks.%d." % layer
-        rec(b + "block_input", x)
+        x = rec(b + "block_input", x)
         a_in = rec(b + "attention_input", layer_norm(x, w[p + "input_layernorm.weight"],
                                                      w[p + "input_layernorm.bias"], eps))
         qkv = linear(a_in, w[p + "attention.query_key_value.weight"],
@@ -304,7 +309,7 @@ def gpt_neox_forward(cfg, w, ids, token_type_ids=None):
         rec("aux." + b + "key_rotated", k_rot.reshape(seq, -1))
         weights, z = attention(q_rot, k_rot, _heads(v, n_heads), hd ** -0.5)
         rec(b + "attention_weights", weights)
-        rec(b + "attention_value_output", z)
+        z = rec(b + "attention_value_output", z)
         attn = rec(b + "attention_output", linear(z, w[p + "attention.dense.weight"],
                                                   w[p + "attention.dense.bias"] if has_bias else None))
         mlp_source = x if parallel else x + attn
@@ -323,8 +328,8 @@ def gpt_neox_forward(cfg, w, ids, token_type_ids=None):
 
 # ---------------------------------------------------------------- BERT
 
-def bert_forward(cfg, w, ids, token_type_ids=None):
-    rec = Recorder()
+def bert_forward(cfg, w, ids, token_type_ids=None, hook=None):
+    rec = Recorder(hook)
     pre = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
     d, n_heads = cfg["hidden_size"], cfg["num_attention_heads"]
     hd = d // n_heads
@@ -340,7 +345,7 @@ def bert_forward(cfg, w, ids, token_type_ids=None):
     for layer in range(cfg["num_hidden_layers"]):
         p = "%sencoder.layer.%d." % (pre, layer)
         b = "blocks.%d." % layer
-        rec(b + "block_input", x)
+        x = rec(b + "block_input", x)
         a_in = rec(b + "attention_input", x)  # post-LN: the attention reads the residual stream directly
         sa = p + "attention.self."
         q = rec(b + "query_output", linear(a_in, w[sa + "query.weight"], w[sa + "query.bias"]))
@@ -349,7 +354,7 @@ def bert_forward(cfg, w, ids, token_type_ids=None):
         weights, z = attention(_heads(q, n_heads), _heads(k, n_heads), _heads(v, n_heads),
                                1.0 / math.sqrt(hd), causal=False)
         rec(b + "attention_weights", weights)
-        rec(b + "attention_value_output", z)
+        z = rec(b + "attention_value_output", z)
         ao = p + "attention.output."
         attn = rec(b + "attention_output", linear(z, w[ao + "dense.weight"], w[ao + "dense.bias"]))
         m_in = rec(b + "mlp_input", layer_norm(attn + x, w[ao + "LayerNorm.weight"], w[ao + "LayerNorm.bias"], eps))
@@ -380,5 +385,6 @@ FORWARDS = {
 }
 
 
-def forward(cfg, weights, ids, token_type_ids=None):
-    return FORWARDS[cfg["model_type"]](cfg, weights, np.asarray(ids, dtype=np.int64), token_type_ids)
+def forward(cfg, weights, ids, token_type_ids=None, hook=None):
+    """Every site of one example; hook(name, value) may replace a site's value (see Recorder)."""
+    return FORWARDS[cfg["model_type"]](cfg, weights, np.asarray(ids, dtype=np.int64), token_type_ids, hook)

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.intervene4j.cli.demo.DemoCommand;
 import org.intervene4j.cli.model.GenerateCommand;
+import org.intervene4j.cli.model.InterveneCommand;
 import org.intervene4j.cli.model.LogitsCommand;
 import org.intervene4j.cli.model.SitesCommand;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ import picocli.CommandLine.ParseResult;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Causal interventions on transformer models, on the JVM.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, LogitsCommand.class, SitesCommand.class,
+        subcommands = {DemoCommand.class, GenerateCommand.class, InterveneCommand.class, LogitsCommand.class, SitesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for user mistakes (bad usage, invalid values). */

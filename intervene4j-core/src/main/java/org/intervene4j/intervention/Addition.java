@@ -68,8 +68,27 @@ public final class Addition implements Intervention {
         return vector == null;
     }
 
+    /** The constant vector when there is one (trainable or not); nothing when the source supplies the rows. */
     @Override
     public Map<String, Tensor> parameters() {
-        return vector != null && vector.requiresGrad() ? Map.of("vector", vector) : Map.of();
+        return vector != null ? Map.of("vector", vector) : Map.of();
+    }
+
+    /** {@code sign}: 1 for addition, -1 for subtraction. */
+    @Override
+    public Map<String, Object> config() {
+        return Map.of("sign", sign > 0 ? 1 : -1);
+    }
+
+    /**
+     * Rebuilds a saved addition or subtraction: {@code config.sign} (1 or -1, default 1), and a
+     * constant {@code vector} parameter when the intervention had one (else it reads the source).
+     */
+    public static Addition fromConfig(Map<String, Object> config, Map<String, Tensor> parameters) {
+        Object s = config.getOrDefault("sign", 1);
+        if (!(s instanceof Number n) || (n.doubleValue() != 1 && n.doubleValue() != -1)) {
+            throw new IllegalArgumentException("addition: config.sign must be 1 or -1, got " + s);
+        }
+        return new Addition((float) n.doubleValue(), parameters.get("vector"));
     }
 }

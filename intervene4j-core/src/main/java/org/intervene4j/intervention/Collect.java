@@ -13,4 +13,9 @@ public final class Collect implements Intervention {
     public String type() {
         return "collect";
     }
+
+    /** Rebuilds a saved {@code collect} intervention (it has no settings and no tensors). */
+    public static Collect fromConfig(java.util.Map<String, Object> config, java.util.Map<String, Tensor> parameters) {
+        return new Collect();
+    }
 }

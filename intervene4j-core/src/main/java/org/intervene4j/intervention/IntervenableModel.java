@@ -5,9 +5,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.ModelInfo;
+import org.intervene4j.model.Sampler;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Site;
@@ -64,7 +66,9 @@ public final class IntervenableModel {
             if (seen.containsKey(s.intervention())) continue;
             int id = seen.size();
             seen.put(s.intervention(), id);
-            s.intervention().parameters().forEach((name, t) -> out.put("interventions." + id + "." + name, t));
+            s.intervention().parameters().forEach((name, t) -> {
+                if (t.requiresGrad()) out.put("interventions." + id + "." + name, t); // fixed tensors are not trained
+            });
         }
         return out;
     }
@@ -134,8 +138,42 @@ public final class IntervenableModel {
         return new Result(logits, plain, collected, fired);
     }
 
+    /** What a generation with interventions produced. */
+    public record Generation(int[] tokens, Map<Integer, Tensor> collected, List<Fired> fired) {
+        /**
+         * Rows collected by spec {@code k} over the whole generation, in the order the forwards
+         * read them (prompt positions first, then one row per generated token): [n, w].
+         */
+        public Tensor collected(int k) {
+            Tensor t = collected.get(k);
+            if (t == null) throw new IllegalArgumentException("intervention " + k + " collected nothing");
+            return t;
+        }
+    }
+
+    /**
+     * Generates up to {@code maxNewTokens} tokens after {@code prompt} (one example) with the KV
+     * cache, under the interventions. Base positions are positions of the whole sequence
+     * (negative: from the prompt's end); each spec acts in the forward that processes its
+     * positions, so its effect on later tokens equals a full recomputation. With
+     * {@code everyNewToken}, every spec also acts at each generated token's position (a spec
+     * reading a source then needs exactly one source position, whose row it applies).
+     * Collect specs gather their rows at every forward they fire in.
+     *
+     * @param sources source inputs (one example each), indexed by the specs' {@code source}
+     * @param eosId   stop after this token (included), or null
+     * @param onToken called with each new token as soon as it exists, or null
+     */
+    public Generation generate(int[] prompt, List<int[]> sources, int maxNewTokens, Sampler sampler, Integer eosId,
+                               boolean everyNewToken, IntConsumer onToken) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
+        List<TokenBatch> batches = new ArrayList<>();
+        for (int[] s : sources) batches.add(TokenBatch.of(s));
+        return new InterventionGeneration(this, prompt, batches, everyNewToken).run(maxNewTokens, sampler, eosId, onToken);
+    }
+
     /** Source rows per spec, read by one forward per source input that some spec uses. */
-    private Map<Integer, Tensor> readSources(TokenBatch base, List<TokenBatch> sources) {
+    Map<Integer, Tensor> readSources(TokenBatch base, List<TokenBatch> sources) {
         Map<Integer, Tensor> rows = new HashMap<>();
         ModelInfo info = model.info();
         for (int src = 0; src < sources.size(); src++) {

@@ -19,4 +19,9 @@ public final class Vanilla implements Intervention {
     public boolean needsSource() {
         return true;
     }
+
+    /** Rebuilds a saved {@code vanilla} intervention (it has no settings and no tensors). */
+    public static Vanilla fromConfig(java.util.Map<String, Object> config, java.util.Map<String, Tensor> parameters) {
+        return new Vanilla();
+    }
 }

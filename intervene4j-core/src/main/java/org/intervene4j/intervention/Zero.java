@@ -17,4 +17,9 @@ public final class Zero implements Intervention {
     public String type() {
         return "zero";
     }
+
+    /** Rebuilds a saved {@code zero} intervention (it has no settings and no tensors). */
+    public static Zero fromConfig(java.util.Map<String, Object> config, java.util.Map<String, Tensor> parameters) {
+        return new Zero();
+    }
 }
