@@ -31,6 +31,17 @@ public final class InterventionTypes {
         register("subtraction", (config, parameters) -> Addition.fromConfig(withSign(config), parameters));
         register("zero", Zero::fromConfig);
         register("collect", Collect::fromConfig);
+        register(MeanAblation.TYPE, MeanAblation::fromConfig);
+        register(ResampleAblation.TYPE, ResampleAblation::fromConfig);
+        register(Noise.TYPE, Noise::fromConfig);
+        register(Skip.TYPE, Skip::fromConfig);
+        register(SaeIntervention.TYPE, SaeIntervention::fromConfig);
+        register(LoReFT.TYPE, LoReFT::fromConfig);
+        register(NoReFT.TYPE, NoReFT::fromConfig);
+        register(ConsReFT.TYPE, ConsReFT::fromConfig);
+        register(LobiReFT.TYPE, LobiReFT::fromConfig);
+        register(DiReFT.TYPE, DiReFT::fromConfig);
+        register(NodiReFT.TYPE, NodiReFT::fromConfig);
     }
 
     private InterventionTypes() {}

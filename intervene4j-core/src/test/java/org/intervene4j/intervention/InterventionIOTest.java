@@ -42,13 +42,30 @@ class InterventionIOTest {
                 type("addition of a trainable vector", w -> Addition.ofVector(Tensor.randn(rng, 0.5f, w).requiresGrad(true))),
                 type("subtraction of a fixed vector", w -> Addition.subtractVector(Tensor.randn(rng, 0.5f, w))),
                 type("zero", w -> new Zero()),
-                type("collect", w -> new Collect())
+                type("collect", w -> new Collect()),
+                type("mean_ablation", w -> MeanAblation.of(Tensor.randn(rng, 1f, w))),
+                type("resample_ablation from a bank", w -> ResampleAblation.fromBank(Tensor.randn(rng, 1f, 6, w), 3)),
+                type("resample_ablation from the source", w -> ResampleAblation.fromSource(5)),
+                type("noise", w -> Noise.of(0.7, 11)),
+                typeWithoutSubspace("sae ablating latents", w -> SaeIntervention.ablate(SparseAutoencoder.random(rng, w, 2 * w), 1, 4)),
+                typeWithoutSubspace("sae patching latents", w -> SaeIntervention.patch(SparseAutoencoder.random(rng, w, 2 * w), 0, 3)),
+                typeWithoutSubspace("loreft", w -> LoReFT.random(rng, w, 2)),
+                typeWithoutSubspace("noreft", w -> NoReFT.random(rng, w, 2)),
+                typeWithoutSubspace("consreft", w -> ConsReFT.random(rng, w, 2)),
+                typeWithoutSubspace("lobireft", w -> LobiReFT.random(rng, w, 2)),
+                typeWithoutSubspace("direft", w -> DiReFT.random(rng, w, 2)),
+                typeWithoutSubspace("nodireft", w -> NodiReFT.random(rng, w, 2))
                 // new types: one line each, e.g. type("rotated_space", w -> RotatedSpace.random(w, 2, rng)),
         );
     }
 
     private static Arguments type(String name, IntFunction<Intervention> make) {
-        return Arguments.of(name, make);
+        return Arguments.of(name, make, true);
+    }
+
+    /** Types whose subspaces index their own latent/rank space rather than row dims (SAE, ReFT). */
+    private static Arguments typeWithoutSubspace(String name, IntFunction<Intervention> make) {
+        return Arguments.of(name, make, false);
     }
 
     /**
@@ -56,6 +73,10 @@ class InterventionIOTest {
      * two heads of a per-head site, and a third on a subspace of an MLP site.
      */
     static List<InterventionSpec> placed(CausalLM m, IntFunction<Intervention> make) {
+        return placed(m, make, true);
+    }
+
+    static List<InterventionSpec> placed(CausalLM m, IntFunction<Intervention> make, boolean subspace) {
         int d = m.info().dModel();
         Intervention shared = make.apply(d);
         Intervention perHead = make.apply(m.info().headDim());
@@ -66,16 +87,16 @@ class InterventionIOTest {
                 InterventionSpec.at(Site.heads(1, Component.ATTENTION_VALUE_OUTPUT), perHead, 0, new int[] {2, 4}, new int[] {1, 3})
                         .withHeads(0, 2),
                 new InterventionSpec(Site.of(0, Component.MLP_OUTPUT), Site.of(0, Component.ATTENTION_OUTPUT), onSubspace, 0,
-                        Positions.perExample(new int[][] {{-1}}), Positions.of(2), null, null).withSubspace(1, 4, 9));
+                        Positions.perExample(new int[][] {{-1}}), Positions.of(2), null, subspace ? new int[] {1, 4, 9} : null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("types")
-    void aRoundTripReproducesTheOutputsExactly(String name, IntFunction<Intervention> make) throws Exception {
+    void aRoundTripReproducesTheOutputsExactly(String name, IntFunction<Intervention> make, boolean subspace) throws Exception {
         for (String variant : List.of("gpt2", "llama")) {
             CausalLM m = Fixtures.load(variant);
             try (GradMode off = GradMode.off()) {
-                IntervenableModel before = new IntervenableModel(m, placed(m, make));
+                IntervenableModel before = new IntervenableModel(m, placed(m, make, subspace));
                 Path dir = tmp.resolve(variant + "-" + name.replace(' ', '_'));
                 InterventionIO.save(before, dir);
                 IntervenableModel after = InterventionIO.load(dir, m);
