@@ -1,0 +1,66 @@
+package org.intervene4j.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.intervene4j.engine.HalfFormat;
+
+/**
+ * Widening loads: one float vector of L lanes from L contiguous half-precision values. The
+ * shorts are sign-extended to ints (half the register width to full), then:
+ * <ul>
+ *   <li>BF16: shifted left by 16, which is exactly the fp32 with those top bits;</li>
+ *   <li>F16: exponent and mantissa shifted into fp32 position ({@code << 13}) and scaled by
+ *       2^112 (the exponent bias difference 127 - 15). Normals and subnormals both come out
+ *       exact: a half subnormal becomes an fp32 subnormal that the multiply normalizes. Lanes
+ *       with the all-ones exponent (infinity, NaN) get the fp32 all-ones exponent instead, and
+ *       the sign bit is put back last.</li>
+ * </ul>
+ * The scalar twin is {@link HalfFormat#toFloat}; both are exact, so they agree bit for bit.
+ */
+final class VectorHalf {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** L shorts: half the bit width of the float species. */
+    static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /** L ints: the float species' shape. */
+    static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
+
+    private VectorHalf() {}
+
+    /** L bfloat16 values at {@code b[off]} as floats. */
+    static FloatVector bf16(short[] b, int off) {
+        IntVector w = (IntVector) ShortVector.fromArray(SH, b, off).convertShape(VectorOperators.S2I, SI, 0);
+        return w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** L IEEE binary16 values at {@code b[off]} as floats (subnormals, infinities and NaN included). */
+    static FloatVector f16(short[] b, int off) {
+        IntVector h = (IntVector) ShortVector.fromArray(SH, b, off).convertShape(VectorOperators.S2I, SI, 0);
+        IntVector magnitude = h.and(0x7fff);
+        IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                .mul(0x1p112f).reinterpretAsInts();
+        bits = bits.lanewise(VectorOperators.OR, 0x7f800000, magnitude.compare(VectorOperators.GE, 0x7c00));
+        return bits.or(h.and(0x80000000)).reinterpretAsFloats();
+    }
+
+    /** L values of either format at {@code b[off]}. */
+    static FloatVector load(boolean bf16, short[] b, int off) {
+        return bf16 ? bf16(b, off) : f16(b, off);
+    }
+
+    /** {@code dst[d + i] = widen(src[s + i])} for i < n: full vectors, then a scalar tail. */
+    static void widen(boolean bf16, short[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        if (bf16) {
+            for (; i + L <= n; i += L) bf16(src, s + i).intoArray(dst, d + i);
+        } else {
+            for (; i + L <= n; i += L) f16(src, s + i).intoArray(dst, d + i);
+        }
+        HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
+        for (; i < n; i++) dst[d + i] = f.toFloat(src[s + i]);
+    }
+}

@@ -1,0 +1,222 @@
+package org.intervene4j.engine.kernel;
+
+import static org.intervene4j.engine.kernel.VectorHalf.L;
+import static org.intervene4j.engine.kernel.VectorHalf.S;
+import static org.intervene4j.engine.kernel.VectorHalf.load;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.intervene4j.engine.HalfFormat;
+
+/**
+ * The vectorized {@link HalfGemm}. Large products run the fp32 packed kernel of
+ * {@link VectorGemm}, with B's panels widened from half precision while packing (packing
+ * copies B anyway, so widening costs one conversion per B value per packed block). Thin
+ * products (a decode step: one row against a [vocab or d_ff, d] weight) are memory-bound and
+ * stream B once, widening in registers, so they read half the bytes of fp32.
+ */
+final class VectorHalfGemm {
+    private static final int NR = VectorGemm.NR;
+    /** Columns of C per task in {@link #rowsTimesMatrix}: four vector accumulators. */
+    private static final int CHUNK = 4 * L;
+
+    /** One column of B widened before it is interleaved into a panel. */
+    private static final ThreadLocal<float[][]> COLUMN = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private VectorHalfGemm() {}
+
+    /** See {@link HalfGemm#multiply}; requires m, n, k >= 1. */
+    static void multiply(int m, int n, int k,
+                         float[] a, int aOff, int aRow, int aCol,
+                         HalfFormat format, short[] b, int bOff, int bRow, int bCol,
+                         float[] c, int cOff, int ldc, boolean accumulate) {
+        boolean bf16 = format == HalfFormat.BF16;
+        int thin = VectorGemm.THIN;
+        if ((m < thin || n < thin) && aCol == 1 && bRow == 1) {
+            dots(m, n, k, a, aOff, aRow, bf16, b, bOff, bCol, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (m < thin && bCol == 1) {
+            rowsTimesMatrix(m, n, k, a, aOff, aRow, aCol, bf16, b, bOff, bRow, c, cOff, ldc, accumulate);
+            return;
+        }
+        VectorGemm.multiplyPacked(m, n, k, a, aOff, aRow, aCol,
+                (p0, j0, kc, nc, dst) -> packB(bf16, b, bOff + p0 * bRow + j0 * bCol, bRow, bCol, kc, nc, dst),
+                c, cOff, ldc, accumulate);
+    }
+
+    // ---------------------------------------------------------------- packed path
+
+    /**
+     * Packs B[0:kc, 0:nc] (element (p, j) at {@code b[off + p*rs + j*cs]}) into NR-wide fp32
+     * panels exactly like {@link VectorGemm#packB}, widening on the way.
+     */
+    static void packB(boolean bf16, short[] b, int off, int rs, int cs, int kc, int nc, float[] dst) {
+        HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int nr = Math.min(NR, nc - j0);
+            int d = j0 * kc;
+            int src = off + j0 * cs;
+            if (cs == 1 && nr == NR) {
+                // Row-major B (Conv1D weight): each step p is NR contiguous values.
+                for (int p = 0; p < kc; p++) {
+                    load(bf16, b, src).intoArray(dst, d);
+                    load(bf16, b, src + L).intoArray(dst, d + L);
+                    src += rs;
+                    d += NR;
+                }
+            } else if (rs == 1) {
+                // Column-major B (nn.Linear weight, read transposed): widen a whole column, then interleave.
+                float[] col = column(kc);
+                for (int j = 0; j < nr; j++) {
+                    VectorHalf.widen(bf16, b, src + j * cs, col, 0, kc);
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = col[p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int s = src + p * rs;
+                    int o = d + p * NR;
+                    for (int j = 0; j < nr; j++) dst[o + j] = f.toFloat(b[s + j * cs]);
+                    for (int j = nr; j < NR; j++) dst[o + j] = 0f;
+                }
+            }
+        }
+    }
+
+    private static float[] column(int size) {
+        float[][] holder = COLUMN.get();
+        if (holder[0].length < size) holder[0] = new float[size];
+        return holder[0];
+    }
+
+    // ---------------------------------------------------------------- thin: dot products
+
+    /**
+     * {@code C (+)= A B} as one dot product per element, for A with contiguous rows and B with
+     * contiguous columns (an nn.Linear weight's rows). Elements are ordered column-major, so
+     * consecutive dot products of one task share a weight row: it is streamed from memory once
+     * and reused from L1 by every row of A.
+     */
+    static void dots(int m, int n, int k, float[] a, int aOff, int aRow,
+                     boolean bf16, short[] b, int bOff, int bCol,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        WorkerPool.global().parallelFor(m * n, k, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int j = t / m;
+                int i = t - j * m;
+                int bo = bOff + j * bCol;
+                float d = bf16 ? dotBf16(k, a, aOff + i * aRow, b, bo) : dotF16(k, a, aOff + i * aRow, b, bo);
+                int o = cOff + i * ldc + j;
+                c[o] = accumulate ? c[o] + d : d;
+            }
+        });
+    }
+
+    /** {@code sum_p x[xo + p] * bf16(w[wo + p])}: two vector accumulators, scalar tail. */
+    static float dotBf16(int k, float[] x, int xo, short[] w, int wo) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 2 * L <= k; p += 2 * L) {
+            s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.bf16(w, wo + p), s0);
+            s1 = FloatVector.fromArray(S, x, xo + p + L).fma(VectorHalf.bf16(w, wo + p + L), s1);
+        }
+        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.bf16(w, wo + p), s0);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += x[xo + p] * HalfFormat.BF16.toFloat(w[wo + p]);
+        return sum;
+    }
+
+    /** {@code sum_p x[xo + p] * f16(w[wo + p])}: two vector accumulators, scalar tail. */
+    static float dotF16(int k, float[] x, int xo, short[] w, int wo) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 2 * L <= k; p += 2 * L) {
+            s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.f16(w, wo + p), s0);
+            s1 = FloatVector.fromArray(S, x, xo + p + L).fma(VectorHalf.f16(w, wo + p + L), s1);
+        }
+        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.f16(w, wo + p), s0);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += x[xo + p] * HalfFormat.F16.toFloat(w[wo + p]);
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- thin: rows times a row-major B
+
+    /**
+     * {@code C (+)= A B} for few rows of A and row-major B ({@code bCol == 1}, a Conv1D weight):
+     * each row of C is a sum of B's rows scaled by A's entries, CHUNK columns at a time.
+     */
+    static void rowsTimesMatrix(int m, int n, int k,
+                                float[] a, int aOff, int aRow, int aCol,
+                                boolean bf16, short[] b, int bOff, int bRow,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        WorkerPool.global().parallelFor(chunks, (long) m * k * CHUNK, (from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                int j0 = ch * CHUNK;
+                int width = Math.min(CHUNK, n - j0);
+                for (int i = 0; i < m; i++) {
+                    int ai = aOff + i * aRow;
+                    int ci = cOff + i * ldc + j0;
+                    if (width == CHUNK) {
+                        fullChunk(bf16, k, a, ai, aCol, b, bOff + j0, bRow, c, ci, accumulate);
+                    } else {
+                        raggedChunk(bf16, k, a, ai, aCol, b, bOff + j0, bRow, c, ci, width, accumulate);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void fullChunk(boolean bf16, int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
+                                  float[] c, int ci, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            FloatVector av = FloatVector.broadcast(S, a[ai + p * aCol]);
+            int o = bo + p * bRow;
+            s0 = av.fma(load(bf16, b, o), s0);
+            s1 = av.fma(load(bf16, b, o + L), s1);
+            s2 = av.fma(load(bf16, b, o + 2 * L), s2);
+            s3 = av.fma(load(bf16, b, o + 3 * L), s3);
+        }
+        if (accumulate) {
+            s0.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            s1.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            s2.add(FloatVector.fromArray(S, c, ci + 2 * L)).intoArray(c, ci + 2 * L);
+            s3.add(FloatVector.fromArray(S, c, ci + 3 * L)).intoArray(c, ci + 3 * L);
+        } else {
+            s0.intoArray(c, ci);
+            s1.intoArray(c, ci + L);
+            s2.intoArray(c, ci + 2 * L);
+            s3.intoArray(c, ci + 3 * L);
+        }
+    }
+
+    /** The last, narrower chunk of a row: whole vectors, then the leftover columns one by one. */
+    private static void raggedChunk(boolean bf16, int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
+                                    float[] c, int ci, int width, boolean accumulate) {
+        int v = 0;
+        for (; v + L <= width; v += L) {
+            FloatVector s = FloatVector.zero(S);
+            for (int p = 0; p < k; p++) {
+                s = FloatVector.broadcast(S, a[ai + p * aCol]).fma(load(bf16, b, bo + v + p * bRow), s);
+            }
+            if (accumulate) s = s.add(FloatVector.fromArray(S, c, ci + v));
+            s.intoArray(c, ci + v);
+        }
+        HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
+        for (; v < width; v++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += a[ai + p * aCol] * f.toFloat(b[bo + v + p * bRow]);
+            c[ci + v] = accumulate ? c[ci + v] + s : s;
+        }
+    }
+}
