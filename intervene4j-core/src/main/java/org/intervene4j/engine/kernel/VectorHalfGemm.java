@@ -59,11 +59,16 @@ final class VectorHalfGemm {
             int src = off + j0 * cs;
             if (cs == 1 && nr == NR) {
                 // Row-major B (Conv1D weight): each step p is NR contiguous values.
-                for (int p = 0; p < kc; p++) {
-                    load(bf16, b, src).intoArray(dst, d);
-                    load(bf16, b, src + L).intoArray(dst, d + L);
-                    src += rs;
-                    d += NR;
+                if (bf16) {
+                    for (int p = 0; p < kc; p++, src += rs, d += NR) {
+                        VectorHalf.bf16(b, src).intoArray(dst, d);
+                        VectorHalf.bf16(b, src + L).intoArray(dst, d + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += rs, d += NR) {
+                        VectorHalf.f16(b, src).intoArray(dst, d);
+                        VectorHalf.f16(b, src + L).intoArray(dst, d + L);
+                    }
                 }
             } else if (rs == 1) {
                 // Column-major B (nn.Linear weight, read transposed): widen a whole column, then interleave.
@@ -173,8 +178,22 @@ final class VectorHalfGemm {
         });
     }
 
+    /**
+     * CHUNK columns of one row of C: four vector accumulators over the whole depth. One copy
+     * per format, so each loop body inlines a single widening (a shared {@code load(bf16, ..)}
+     * in the loop made C2 give up inlining the F16 decode and box the vectors).
+     */
     private static void fullChunk(boolean bf16, int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
                                   float[] c, int ci, boolean accumulate) {
+        if (bf16) {
+            fullChunkBf16(k, a, ai, aCol, b, bo, bRow, c, ci, accumulate);
+        } else {
+            fullChunkF16(k, a, ai, aCol, b, bo, bRow, c, ci, accumulate);
+        }
+    }
+
+    private static void fullChunkBf16(int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
+                                      float[] c, int ci, boolean accumulate) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         FloatVector s2 = FloatVector.zero(S);
@@ -182,11 +201,33 @@ final class VectorHalfGemm {
         for (int p = 0; p < k; p++) {
             FloatVector av = FloatVector.broadcast(S, a[ai + p * aCol]);
             int o = bo + p * bRow;
-            s0 = av.fma(load(bf16, b, o), s0);
-            s1 = av.fma(load(bf16, b, o + L), s1);
-            s2 = av.fma(load(bf16, b, o + 2 * L), s2);
-            s3 = av.fma(load(bf16, b, o + 3 * L), s3);
+            s0 = av.fma(VectorHalf.bf16(b, o), s0);
+            s1 = av.fma(VectorHalf.bf16(b, o + L), s1);
+            s2 = av.fma(VectorHalf.bf16(b, o + 2 * L), s2);
+            s3 = av.fma(VectorHalf.bf16(b, o + 3 * L), s3);
         }
+        store(s0, s1, s2, s3, c, ci, accumulate);
+    }
+
+    private static void fullChunkF16(int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
+                                     float[] c, int ci, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            FloatVector av = FloatVector.broadcast(S, a[ai + p * aCol]);
+            int o = bo + p * bRow;
+            s0 = av.fma(VectorHalf.f16(b, o), s0);
+            s1 = av.fma(VectorHalf.f16(b, o + L), s1);
+            s2 = av.fma(VectorHalf.f16(b, o + 2 * L), s2);
+            s3 = av.fma(VectorHalf.f16(b, o + 3 * L), s3);
+        }
+        store(s0, s1, s2, s3, c, ci, accumulate);
+    }
+
+    private static void store(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3,
+                              float[] c, int ci, boolean accumulate) {
         if (accumulate) {
             s0.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
             s1.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
