@@ -13,11 +13,11 @@ import org.intervene4j.engine.HalfFormat;
  * shorts are sign-extended to ints (half the register width to full), then:
  * <ul>
  *   <li>BF16: shifted left by 16, which is exactly the fp32 with those top bits;</li>
- *   <li>F16: exponent and mantissa shifted into fp32 position ({@code << 13}) and scaled by
- *       2^112 (the exponent bias difference 127 - 15). Normals and subnormals both come out
- *       exact: a half subnormal becomes an fp32 subnormal that the multiply normalizes. Lanes
- *       with the all-ones exponent (infinity, NaN) get the fp32 all-ones exponent instead, and
- *       the sign bit is put back last.</li>
+ *   <li>F16: sign, exponent and mantissa shifted into fp32 position ({@code << 13}) and
+ *       scaled by 2^112 (the exponent bias difference 127 - 15). Normals and subnormals both
+ *       come out exact: a half subnormal becomes an fp32 subnormal that the multiply
+ *       normalizes. Lanes with the all-ones exponent (infinity, NaN) get the fp32 all-ones
+ *       exponent instead.</li>
  * </ul>
  * The scalar twin is {@link HalfFormat#toFloat}; both are exact, so they agree bit for bit.
  */
@@ -40,16 +40,15 @@ final class VectorHalf {
     /** L IEEE binary16 values at {@code b[off]} as floats (subnormals, infinities and NaN included). */
     static FloatVector f16(short[] b, int off) {
         IntVector h = (IntVector) ShortVector.fromArray(SH, b, off).convertShape(VectorOperators.S2I, SI, 0);
-        IntVector magnitude = h.and(0x7fff);
-        IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+        // h is sign-extended, so h << 13 has the sign in bits 31..28 and exponent + mantissa in
+        // 27..13; clearing bits 30..28 leaves sign | em << 13, and the scaling keeps the sign.
+        IntVector scaled = h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats()
                 .mul(0x1p112f).reinterpretAsInts();
-        bits = bits.lanewise(VectorOperators.OR, 0x7f800000, magnitude.compare(VectorOperators.GE, 0x7c00));
-        return bits.or(h.and(0x80000000)).reinterpretAsFloats();
-    }
-
-    /** L values of either format at {@code b[off]}. */
-    static FloatVector load(boolean bf16, short[] b, int off) {
-        return bf16 ? bf16(b, off) : f16(b, off);
+        // The all-ones half exponent (infinity, NaN) came out as fp32 exponent 0x8f; add 0x70 to
+        // make it 0xff. Without masks or compares (which C2 failed to intrinsify here): the
+        // exponent field plus one carries into bit 15 only when it is all ones.
+        IntVector infNan = h.and(0x7c00).add(0x0400).and(0x8000).mul(0x7000); // 0x38000000 or 0
+        return scaled.add(infNan).reinterpretAsFloats();
     }
 
     /** {@code dst[d + i] = widen(src[s + i])} for i < n: full vectors, then a scalar tail. */

@@ -2,9 +2,9 @@ package org.intervene4j.engine.kernel;
 
 import static org.intervene4j.engine.kernel.VectorHalf.L;
 import static org.intervene4j.engine.kernel.VectorHalf.S;
-import static org.intervene4j.engine.kernel.VectorHalf.load;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.intervene4j.engine.HalfFormat;
 
@@ -154,7 +154,11 @@ final class VectorHalfGemm {
 
     /**
      * {@code C (+)= A B} for few rows of A and row-major B ({@code bCol == 1}, a Conv1D weight):
-     * each row of C is a sum of B's rows scaled by A's entries, CHUNK columns at a time.
+     * each row of C is a sum of B's rows scaled by A's entries, CHUNK columns at a time. BF16
+     * rows are widened in registers as they stream. F16 rows are first widened a block of
+     * {@link #PANEL_ROWS} rows at a time into an L1-sized fp32 panel: with four F16 decodes in
+     * one loop body C2 fell back to boxed vectors (10x slower, and garbage); one tight widening
+     * loop followed by a plain fp32 loop compiles cleanly.
      */
     static void rowsTimesMatrix(int m, int n, int k,
                                 float[] a, int aOff, int aRow, int aCol,
@@ -165,33 +169,79 @@ final class VectorHalfGemm {
             for (int ch = from; ch < to; ch++) {
                 int j0 = ch * CHUNK;
                 int width = Math.min(CHUNK, n - j0);
+                if (!bf16) {
+                    panelChunk(m, k, a, aOff, aRow, aCol, b, bOff + j0, bRow, c, cOff + j0, ldc, width, accumulate);
+                    continue;
+                }
                 for (int i = 0; i < m; i++) {
                     int ai = aOff + i * aRow;
                     int ci = cOff + i * ldc + j0;
                     if (width == CHUNK) {
-                        fullChunk(bf16, k, a, ai, aCol, b, bOff + j0, bRow, c, ci, accumulate);
+                        fullChunkBf16(k, a, ai, aCol, b, bOff + j0, bRow, c, ci, accumulate);
                     } else {
-                        raggedChunk(bf16, k, a, ai, aCol, b, bOff + j0, bRow, c, ci, width, accumulate);
+                        raggedChunkBf16(k, a, ai, aCol, b, bOff + j0, bRow, c, ci, width, accumulate);
                     }
                 }
             }
         });
     }
 
-    /**
-     * CHUNK columns of one row of C: four vector accumulators over the whole depth. One copy
-     * per format, so each loop body inlines a single widening (a shared {@code load(bf16, ..)}
-     * in the loop made C2 give up inlining the F16 decode and box the vectors).
-     */
-    private static void fullChunk(boolean bf16, int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
-                                  float[] c, int ci, boolean accumulate) {
-        if (bf16) {
-            fullChunkBf16(k, a, ai, aCol, b, bo, bRow, c, ci, accumulate);
-        } else {
-            fullChunkF16(k, a, ai, aCol, b, bo, bRow, c, ci, accumulate);
+    /** Rows of B widened per panel: 128 x CHUNK floats (32 KiB with 16-float vectors). */
+    private static final int PANEL_ROWS = 128;
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[PANEL_ROWS * CHUNK]);
+
+    /** {@code width <= CHUNK} columns of every row of C, through widened F16 panels. */
+    private static void panelChunk(int m, int k, float[] a, int aOff, int aRow, int aCol, short[] b, int bo, int bRow,
+                                   float[] c, int co, int ldc, int width, boolean accumulate) {
+        float[] panel = PANEL.get();
+        for (int p0 = 0; p0 < k; p0 += PANEL_ROWS) {
+            int rows = Math.min(PANEL_ROWS, k - p0);
+            for (int p = 0; p < rows; p++) VectorHalf.widen(false, b, bo + (p0 + p) * bRow, panel, p * CHUNK, width);
+            boolean add = accumulate || p0 > 0;
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * aRow + p0 * aCol;
+                int ci = co + i * ldc;
+                if (width == CHUNK) {
+                    panelFull(rows, a, ai, aCol, panel, c, ci, add);
+                } else {
+                    raggedChunk(rows, a, ai, aCol, panel, c, ci, width, add);
+                }
+            }
         }
     }
 
+    /** {@code c[ci ..+ CHUNK] (+)= sum_p a[ai + p*aCol] * panel[p*CHUNK ..]}: four vector accumulators. */
+    private static void panelFull(int rows, float[] a, int ai, int aCol, float[] panel, float[] c, int ci, boolean add) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        for (int p = 0; p < rows; p++) {
+            FloatVector av = FloatVector.broadcast(S, a[ai + p * aCol]);
+            int o = p * CHUNK;
+            s0 = av.fma(FloatVector.fromArray(S, panel, o), s0);
+            s1 = av.fma(FloatVector.fromArray(S, panel, o + L), s1);
+            s2 = av.fma(FloatVector.fromArray(S, panel, o + 2 * L), s2);
+            s3 = av.fma(FloatVector.fromArray(S, panel, o + 3 * L), s3);
+        }
+        store(s0, s1, s2, s3, c, ci, add);
+    }
+
+    /** The narrower last chunk of a row from a widened panel: one masked vector at a time. */
+    private static void raggedChunk(int rows, float[] a, int ai, int aCol, float[] panel, float[] c, int ci,
+                                    int width, boolean add) {
+        for (int v = 0; v < width; v += L) {
+            VectorMask<Float> mask = S.indexInRange(v, width);
+            FloatVector s = FloatVector.zero(S);
+            for (int p = 0; p < rows; p++) {
+                s = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, panel, p * CHUNK + v, mask), s);
+            }
+            if (add) s = s.add(FloatVector.fromArray(S, c, ci + v, mask));
+            s.intoArray(c, ci + v, mask);
+        }
+    }
+
+    /** CHUNK columns of one row of C from BF16 rows: four vector accumulators over the whole depth. */
     private static void fullChunkBf16(int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
                                       float[] c, int ci, boolean accumulate) {
         FloatVector s0 = FloatVector.zero(S);
@@ -205,23 +255,6 @@ final class VectorHalfGemm {
             s1 = av.fma(VectorHalf.bf16(b, o + L), s1);
             s2 = av.fma(VectorHalf.bf16(b, o + 2 * L), s2);
             s3 = av.fma(VectorHalf.bf16(b, o + 3 * L), s3);
-        }
-        store(s0, s1, s2, s3, c, ci, accumulate);
-    }
-
-    private static void fullChunkF16(int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
-                                     float[] c, int ci, boolean accumulate) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        FloatVector s2 = FloatVector.zero(S);
-        FloatVector s3 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            FloatVector av = FloatVector.broadcast(S, a[ai + p * aCol]);
-            int o = bo + p * bRow;
-            s0 = av.fma(VectorHalf.f16(b, o), s0);
-            s1 = av.fma(VectorHalf.f16(b, o + L), s1);
-            s2 = av.fma(VectorHalf.f16(b, o + 2 * L), s2);
-            s3 = av.fma(VectorHalf.f16(b, o + 3 * L), s3);
         }
         store(s0, s1, s2, s3, c, ci, accumulate);
     }
@@ -241,22 +274,21 @@ final class VectorHalfGemm {
         }
     }
 
-    /** The last, narrower chunk of a row: whole vectors, then the leftover columns one by one. */
-    private static void raggedChunk(boolean bf16, int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
-                                    float[] c, int ci, int width, boolean accumulate) {
+    /** The last, narrower BF16 chunk of a row: whole vectors, then the leftover columns one by one. */
+    private static void raggedChunkBf16(int k, float[] a, int ai, int aCol, short[] b, int bo, int bRow,
+                                        float[] c, int ci, int width, boolean accumulate) {
         int v = 0;
         for (; v + L <= width; v += L) {
             FloatVector s = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                s = FloatVector.broadcast(S, a[ai + p * aCol]).fma(load(bf16, b, bo + v + p * bRow), s);
+                s = FloatVector.broadcast(S, a[ai + p * aCol]).fma(VectorHalf.bf16(b, bo + v + p * bRow), s);
             }
             if (accumulate) s = s.add(FloatVector.fromArray(S, c, ci + v));
             s.intoArray(c, ci + v);
         }
-        HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
         for (; v < width; v++) {
             float s = 0f;
-            for (int p = 0; p < k; p++) s += a[ai + p * aCol] * f.toFloat(b[bo + v + p * bRow]);
+            for (int p = 0; p < k; p++) s += a[ai + p * aCol] * HalfFormat.BF16.toFloat(b[bo + v + p * bRow]);
             c[ci + v] = accumulate ? c[ci + v] + s : s;
         }
     }
