@@ -196,7 +196,17 @@ final class VectorHalfGemm {
         float[] panel = PANEL.get();
         for (int p0 = 0; p0 < k; p0 += PANEL_ROWS) {
             int rows = Math.min(PANEL_ROWS, k - p0);
-            for (int p = 0; p < rows; p++) VectorHalf.widen(false, b, bo + (p0 + p) * bRow, panel, p * CHUNK, width);
+            if (width == CHUNK) {
+                // Written out (no loop-carried vectors here, so four decodes per body compile cleanly).
+                for (int p = 0, o = bo + p0 * bRow, d = 0; p < rows; p++, o += bRow, d += CHUNK) {
+                    VectorHalf.f16(b, o).intoArray(panel, d);
+                    VectorHalf.f16(b, o + L).intoArray(panel, d + L);
+                    VectorHalf.f16(b, o + 2 * L).intoArray(panel, d + 2 * L);
+                    VectorHalf.f16(b, o + 3 * L).intoArray(panel, d + 3 * L);
+                }
+            } else {
+                for (int p = 0; p < rows; p++) VectorHalf.widen(false, b, bo + (p0 + p) * bRow, panel, p * CHUNK, width);
+            }
             boolean add = accumulate || p0 > 0;
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRow + p0 * aCol;
