@@ -71,11 +71,19 @@ final class VectorHalfGemm {
                     }
                 }
             } else if (rs == 1) {
-                // Column-major B (nn.Linear weight, read transposed): widen a whole column, then interleave.
-                float[] col = column(kc);
-                for (int j = 0; j < nr; j++) {
-                    VectorHalf.widen(bf16, b, src + j * cs, col, 0, kc);
-                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = col[p];
+                // Column-major B (nn.Linear weight, read transposed): a gather, as for fp32. BF16
+                // widens with a shift on the way; F16 widens a whole column first, then interleaves.
+                if (bf16) {
+                    for (int j = 0; j < nr; j++) {
+                        int s = src + j * cs;
+                        for (int p = 0; p < kc; p++) dst[d + p * NR + j] = Float.intBitsToFloat(b[s + p] << 16);
+                    }
+                } else {
+                    float[] col = column(kc);
+                    for (int j = 0; j < nr; j++) {
+                        VectorHalf.widen(false, b, src + j * cs, col, 0, kc);
+                        for (int p = 0; p < kc; p++) dst[d + p * NR + j] = col[p];
+                    }
                 }
                 for (int j = nr; j < NR; j++) {
                     for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
