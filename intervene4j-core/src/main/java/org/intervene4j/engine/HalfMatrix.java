@@ -84,6 +84,20 @@ public final class HalfMatrix {
         return new HalfMatrix(format, bits, cols, rows, offset, colStride, rowStride);
     }
 
+    /**
+     * This matrix laid out row-major in its own array: {@code this} when it already is, else a
+     * copy (a transposed view becomes a transposed copy, e.g. Conv1D weights turned into
+     * nn.Linear layout, whose one-row products stream each weight row contiguously).
+     */
+    public HalfMatrix contiguous() {
+        if (offset == 0 && colStride == 1 && rowStride == cols && bits.length == rows * cols) return this;
+        short[] out = new short[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) out[r * cols + c] = bits[offset + r * rowStride + c * colStride];
+        }
+        return of(format, out, rows, cols);
+    }
+
     /** Element (r, c) widened to float. */
     public float get(int r, int c) {
         if (r < 0 || r >= rows || c < 0 || c >= cols) {

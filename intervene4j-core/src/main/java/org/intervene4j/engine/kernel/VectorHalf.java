@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.intervene4j.engine.HalfFormat;
 
 /**
- * Widening loads: one float vector of L lanes from L contiguous half-precision values. The
- * shorts are sign-extended to ints (half the register width to full), then:
+ * Widening half-precision values to fp32 with vectors. The shorts are sign-extended to ints
+ * (half the register width to full), then:
  * <ul>
  *   <li>BF16: shifted left by 16, which is exactly the fp32 with those top bits;</li>
  *   <li>F16: sign, exponent and mantissa shifted into fp32 position ({@code << 13}) and
@@ -37,29 +37,42 @@ final class VectorHalf {
         return w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    /** L IEEE binary16 values at {@code b[off]} as floats (subnormals, infinities and NaN included). */
-    static FloatVector f16(short[] b, int off) {
-        IntVector h = (IntVector) ShortVector.fromArray(SH, b, off).convertShape(VectorOperators.S2I, SI, 0);
-        // h is sign-extended, so h << 13 has the sign in bits 31..28 and exponent + mantissa in
-        // 27..13; clearing bits 30..28 leaves sign | em << 13, and the scaling keeps the sign.
-        IntVector scaled = h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats()
-                .mul(0x1p112f).reinterpretAsInts();
-        // The all-ones half exponent (infinity, NaN) came out as fp32 exponent 0x8f; add 0x70 to
-        // make it 0xff. Without masks or compares (which C2 failed to intrinsify here): the
-        // exponent field plus one carries into bit 15 only when it is all ones.
-        IntVector infNan = h.and(0x7c00).add(0x0400).and(0x8000).mul(0x7000); // 0x38000000 or 0
-        return scaled.add(infNan).reinterpretAsFloats();
+    /**
+     * {@code dst[d + i] = widen(src[s + i])} for i < n: full vectors, then a scalar tail. This
+     * is the only place F16 is decoded with vectors, and the decode is written out in the loop
+     * body: as a helper method returning a vector, C2 sometimes left it out of line (a call
+     * site it judged cold, or too big) and boxed every vector, 10-100x slower. Callers widen
+     * into small L1-resident fp32 buffers and run fp32 loops on them.
+     */
+    static void widen(boolean bf16, short[] src, int s, float[] dst, int d, int n) {
+        widenRows(bf16, src, s, 0, dst, d, 0, 1, n);
     }
 
-    /** {@code dst[d + i] = widen(src[s + i])} for i < n: full vectors, then a scalar tail. */
-    static void widen(boolean bf16, short[] src, int s, float[] dst, int d, int n) {
-        int i = 0;
-        if (bf16) {
-            for (; i + L <= n; i += L) bf16(src, s + i).intoArray(dst, d + i);
-        } else {
-            for (; i + L <= n; i += L) f16(src, s + i).intoArray(dst, d + i);
-        }
+    /**
+     * {@code rows} runs of n values: run r reads {@code src[s + r * srcStride ..]} and writes
+     * {@code dst[d + r * dstStride ..]} (one call for a whole block of strided weight rows).
+     */
+    static void widenRows(boolean bf16, short[] src, int s, int srcStride, float[] dst, int d, int dstStride,
+                          int rows, int n) {
         HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
-        for (; i < n; i++) dst[d + i] = f.toFloat(src[s + i]);
+        for (int r = 0; r < rows; r++, s += srcStride, d += dstStride) {
+            int i = 0;
+            if (bf16) {
+                for (; i + L <= n; i += L) bf16(src, s + i).intoArray(dst, d + i);
+            } else {
+                for (; i + L <= n; i += L) {
+                    IntVector h = (IntVector) ShortVector.fromArray(SH, src, s + i).convertShape(VectorOperators.S2I, SI, 0);
+                    // h is sign-extended, so h << 13 holds sign | em << 13 once bits 30..28 are
+                    // cleared; the 2^112 scaling keeps the sign and normalizes subnormals.
+                    IntVector scaled = h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats()
+                            .mul(0x1p112f).reinterpretAsInts();
+                    // Infinity and NaN came out with fp32 exponent 0x8f: add 0x70 << 23 to make
+                    // it 0xff. The exponent field plus one carries into bit 15 only when all ones.
+                    IntVector infNan = h.and(0x7c00).add(0x0400).and(0x8000).mul(0x7000);
+                    scaled.add(infNan).reinterpretAsFloats().intoArray(dst, d + i);
+                }
+            }
+            for (; i < n; i++) dst[d + i] = f.toFloat(src[s + i]);
+        }
     }
 }

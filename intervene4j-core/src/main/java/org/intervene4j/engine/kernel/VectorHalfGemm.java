@@ -52,6 +52,10 @@ final class VectorHalfGemm {
      * panels exactly like {@link VectorGemm#packB}, widening on the way.
      */
     static void packB(boolean bf16, short[] b, int off, int rs, int cs, int kc, int nc, float[] dst) {
+        if (!bf16 && cs == 1) {
+            packRowsF16(b, off, rs, kc, nc, dst);
+            return;
+        }
         HalfFormat f = bf16 ? HalfFormat.BF16 : HalfFormat.F16;
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int nr = Math.min(NR, nc - j0);
@@ -59,16 +63,9 @@ final class VectorHalfGemm {
             int src = off + j0 * cs;
             if (cs == 1 && nr == NR) {
                 // Row-major B (Conv1D weight): each step p is NR contiguous values.
-                if (bf16) {
-                    for (int p = 0; p < kc; p++, src += rs, d += NR) {
-                        VectorHalf.bf16(b, src).intoArray(dst, d);
-                        VectorHalf.bf16(b, src + L).intoArray(dst, d + L);
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++, src += rs, d += NR) {
-                        VectorHalf.f16(b, src).intoArray(dst, d);
-                        VectorHalf.f16(b, src + L).intoArray(dst, d + L);
-                    }
+                for (int p = 0; p < kc; p++, src += rs, d += NR) {
+                    VectorHalf.bf16(b, src).intoArray(dst, d);
+                    VectorHalf.bf16(b, src + L).intoArray(dst, d + L);
                 }
             } else if (rs == 1) {
                 // Column-major B (nn.Linear weight, read transposed): a gather, as for fp32. BF16
@@ -99,6 +96,20 @@ final class VectorHalfGemm {
         }
     }
 
+    /** Row-major F16 B: each row of the block widened once into a scratch row, then cut into panels. */
+    private static void packRowsF16(short[] b, int off, int rs, int kc, int nc, float[] dst) {
+        float[] row = column(nc);
+        for (int p = 0; p < kc; p++) {
+            VectorHalf.widen(false, b, off + p * rs, row, 0, nc);
+            for (int j0 = 0; j0 < nc; j0 += NR) {
+                int nr = Math.min(NR, nc - j0);
+                int d = j0 * kc + p * NR;
+                System.arraycopy(row, j0, dst, d, nr);
+                for (int j = nr; j < NR; j++) dst[d + j] = 0f;
+            }
+        }
+    }
+
     private static float[] column(int size) {
         float[][] holder = COLUMN.get();
         if (holder[0].length < size) holder[0] = new float[size];
@@ -117,11 +128,23 @@ final class VectorHalfGemm {
                      boolean bf16, short[] b, int bOff, int bCol,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         WorkerPool.global().parallelFor(m * n, k, (from, to) -> {
+            // F16 weight rows are widened once per row into an fp32 scratch row (see VectorHalf.widen).
+            float[] row = bf16 ? null : column(k);
+            int widened = -1;
             for (int t = from; t < to; t++) {
                 int j = t / m;
                 int i = t - j * m;
                 int bo = bOff + j * bCol;
-                float d = bf16 ? dotBf16(k, a, aOff + i * aRow, b, bo) : dotF16(k, a, aOff + i * aRow, b, bo);
+                float d;
+                if (bf16) {
+                    d = dotBf16(k, a, aOff + i * aRow, b, bo);
+                } else {
+                    if (widened != j) {
+                        VectorHalf.widen(false, b, bo, row, 0, k);
+                        widened = j;
+                    }
+                    d = ThinGemm.dot(k, a, aOff + i * aRow, row, 0);
+                }
                 int o = cOff + i * ldc + j;
                 c[o] = accumulate ? c[o] + d : d;
             }
@@ -143,30 +166,13 @@ final class VectorHalfGemm {
         return sum;
     }
 
-    /** {@code sum_p x[xo + p] * f16(w[wo + p])}: two vector accumulators, scalar tail. */
-    static float dotF16(int k, float[] x, int xo, short[] w, int wo) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 2 * L <= k; p += 2 * L) {
-            s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.f16(w, wo + p), s0);
-            s1 = FloatVector.fromArray(S, x, xo + p + L).fma(VectorHalf.f16(w, wo + p + L), s1);
-        }
-        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.f16(w, wo + p), s0);
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) sum += x[xo + p] * HalfFormat.F16.toFloat(w[wo + p]);
-        return sum;
-    }
-
     // ---------------------------------------------------------------- thin: rows times a row-major B
 
     /**
      * {@code C (+)= A B} for few rows of A and row-major B ({@code bCol == 1}, a Conv1D weight):
      * each row of C is a sum of B's rows scaled by A's entries, CHUNK columns at a time. BF16
      * rows are widened in registers as they stream. F16 rows are first widened a block of
-     * {@link #PANEL_ROWS} rows at a time into an L1-sized fp32 panel: with four F16 decodes in
-     * one loop body C2 fell back to boxed vectors (10x slower, and garbage); one tight widening
-     * loop followed by a plain fp32 loop compiles cleanly.
+     * {@link #PANEL_ROWS} rows at a time into an L1-sized fp32 panel (see VectorHalf.widen).
      */
     static void rowsTimesMatrix(int m, int n, int k,
                                 float[] a, int aOff, int aRow, int aCol,
@@ -204,17 +210,7 @@ final class VectorHalfGemm {
         float[] panel = PANEL.get();
         for (int p0 = 0; p0 < k; p0 += PANEL_ROWS) {
             int rows = Math.min(PANEL_ROWS, k - p0);
-            if (width == CHUNK) {
-                // Written out (no loop-carried vectors here, so four decodes per body compile cleanly).
-                for (int p = 0, o = bo + p0 * bRow, d = 0; p < rows; p++, o += bRow, d += CHUNK) {
-                    VectorHalf.f16(b, o).intoArray(panel, d);
-                    VectorHalf.f16(b, o + L).intoArray(panel, d + L);
-                    VectorHalf.f16(b, o + 2 * L).intoArray(panel, d + 2 * L);
-                    VectorHalf.f16(b, o + 3 * L).intoArray(panel, d + 3 * L);
-                }
-            } else {
-                for (int p = 0; p < rows; p++) VectorHalf.widen(false, b, bo + (p0 + p) * bRow, panel, p * CHUNK, width);
-            }
+            VectorHalf.widenRows(false, b, bo + p0 * bRow, bRow, panel, 0, CHUNK, rows, width);
             boolean add = accumulate || p0 > 0;
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRow + p0 * aCol;

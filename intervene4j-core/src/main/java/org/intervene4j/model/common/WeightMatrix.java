@@ -50,6 +50,16 @@ public final class WeightMatrix {
         return half != null ? new WeightMatrix(null, half.transpose()) : new WeightMatrix(dense.transpose(0, 1), null);
     }
 
+    /**
+     * The transposed matrix in the layout the kernels stream fastest: fp32 stays a view (no
+     * copy); half precision is copied into row-major [cols, rows] (same bytes, so memory is
+     * unchanged once the stored layout is dropped), which makes one-token decoding read each
+     * weight row contiguously.
+     */
+    public WeightMatrix transposeForLinear() {
+        return half != null ? new WeightMatrix(null, half.transpose().contiguous()) : transpose();
+    }
+
     /** {@code [rows, cols]}. */
     public int[] shape() {
         return half != null ? half.shape() : dense.shape();

@@ -7,9 +7,10 @@ import org.intervene4j.model.common.WeightLoader;
 import org.intervene4j.model.common.WeightMatrix;
 
 /**
- * GPT-2's tensors. Conv1D weights are stored [in, out] and held as transposed views [out, in]
- * (no copy), so the forward calls linear like every family. Matrices stay in half precision
- * when the checkpoint stores them so. Names are looked up with and without {@code transformer.}.
+ * GPT-2's tensors. Conv1D weights are stored [in, out] and held as [out, in] (fp32: a transposed
+ * view; half precision: a transposed copy, see {@link WeightMatrix#transposeForLinear}), so the
+ * forward calls linear like every family. Matrices stay in half precision when the checkpoint
+ * stores them so. Names are looked up with and without {@code transformer.}.
  */
 final class Gpt2Weights {
     private static final String[] PREFIX = {"transformer."};
@@ -17,14 +18,14 @@ final class Gpt2Weights {
     /** One block's tensors. */
     static final class Block {
         Tensor ln1Gain, ln1Bias;   // [d]
-        WeightMatrix qkvWeight;    // [3d, d]: the stored Conv1D [d, 3d], transposed view
+        WeightMatrix qkvWeight;    // [3d, d]: the stored Conv1D [d, 3d], transposed
         Tensor qkvBias;            // [3d]
-        WeightMatrix outWeight;    // [d, d] (transposed view)
+        WeightMatrix outWeight;    // [d, d] (transposed)
         Tensor outBias;            // [d]
         Tensor ln2Gain, ln2Bias;   // [d]
-        WeightMatrix fcWeight;     // [dFf, d] (transposed view)
+        WeightMatrix fcWeight;     // [dFf, d] (transposed)
         Tensor fcBias;             // [dFf]
-        WeightMatrix projWeight;   // [d, dFf] (transposed view)
+        WeightMatrix projWeight;   // [d, dFf] (transposed)
         Tensor projBias;           // [d]
     }
 
@@ -47,15 +48,15 @@ final class Gpt2Weights {
             Block b = new Block();
             b.ln1Gain = in.vector(p + "ln_1.weight", new int[] {d}, PREFIX);
             b.ln1Bias = in.vector(p + "ln_1.bias", new int[] {d}, PREFIX);
-            b.qkvWeight = in.matrix(p + "attn.c_attn.weight", new int[] {d, 3 * d}, PREFIX).transpose();
+            b.qkvWeight = in.matrix(p + "attn.c_attn.weight", new int[] {d, 3 * d}, PREFIX).transposeForLinear();
             b.qkvBias = in.vector(p + "attn.c_attn.bias", new int[] {3 * d}, PREFIX);
-            b.outWeight = in.matrix(p + "attn.c_proj.weight", new int[] {d, d}, PREFIX).transpose();
+            b.outWeight = in.matrix(p + "attn.c_proj.weight", new int[] {d, d}, PREFIX).transposeForLinear();
             b.outBias = in.vector(p + "attn.c_proj.bias", new int[] {d}, PREFIX);
             b.ln2Gain = in.vector(p + "ln_2.weight", new int[] {d}, PREFIX);
             b.ln2Bias = in.vector(p + "ln_2.bias", new int[] {d}, PREFIX);
-            b.fcWeight = in.matrix(p + "mlp.c_fc.weight", new int[] {d, c.dFf()}, PREFIX).transpose();
+            b.fcWeight = in.matrix(p + "mlp.c_fc.weight", new int[] {d, c.dFf()}, PREFIX).transposeForLinear();
             b.fcBias = in.vector(p + "mlp.c_fc.bias", new int[] {c.dFf()}, PREFIX);
-            b.projWeight = in.matrix(p + "mlp.c_proj.weight", new int[] {c.dFf(), d}, PREFIX).transpose();
+            b.projWeight = in.matrix(p + "mlp.c_proj.weight", new int[] {c.dFf(), d}, PREFIX).transposeForLinear();
             b.projBias = in.vector(p + "mlp.c_proj.bias", new int[] {d}, PREFIX);
             w.blocks[l] = b;
         }

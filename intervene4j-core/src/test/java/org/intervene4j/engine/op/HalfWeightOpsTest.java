@@ -123,6 +123,21 @@ class HalfWeightOpsTest {
     }
 
     @Test
+    void aTransposedCopyHoldsTheViewsValuesRowMajor() {
+        Random rng = new Random(6);
+        HalfMatrix stored = HalfMatrix.round(Tensor.randn(rng, 1f, 5, 9), HalfFormat.F16); // Conv1D [in, out]
+        HalfMatrix view = stored.transpose();                                             // [out, in]
+        HalfMatrix copy = view.contiguous();
+        assertThat(stored.contiguous()).isSameAs(stored);
+        assertThat(copy.shape()).containsExactly(9, 5);
+        assertThat(copy.rowStride()).isEqualTo(5);
+        assertThat(copy.colStride()).isEqualTo(1);
+        assertThat(copy.toTensor().toFloatArray()).containsExactly(view.toTensor().toFloatArray());
+        Tensor x = Tensor.randn(rng, 1f, 2, 5);
+        assertThat(maxRelative(Ops.linear(x, copy, null).toFloatArray(), Ops.linear(x, view, null).toFloatArray())).isLessThan(1e-6);
+    }
+
+    @Test
     void gradientsFlowThroughAHalfLinearToEarlierParameters() {
         // A trainable fp32 input layer feeding a frozen half layer: finite differences agree.
         Random rng = new Random(5);
