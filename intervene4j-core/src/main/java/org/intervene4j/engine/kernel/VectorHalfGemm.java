@@ -4,6 +4,8 @@ import static org.intervene4j.engine.kernel.VectorHalf.L;
 import static org.intervene4j.engine.kernel.VectorHalf.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.intervene4j.engine.HalfFormat;
@@ -128,23 +130,11 @@ final class VectorHalfGemm {
                      boolean bf16, short[] b, int bOff, int bCol,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         WorkerPool.global().parallelFor(m * n, k, (from, to) -> {
-            // F16 weight rows are widened once per row into an fp32 scratch row (see VectorHalf.widen).
-            float[] row = bf16 ? null : column(k);
-            int widened = -1;
             for (int t = from; t < to; t++) {
                 int j = t / m;
                 int i = t - j * m;
                 int bo = bOff + j * bCol;
-                float d;
-                if (bf16) {
-                    d = dotBf16(k, a, aOff + i * aRow, b, bo);
-                } else {
-                    if (widened != j) {
-                        VectorHalf.widen(false, b, bo, row, 0, k);
-                        widened = j;
-                    }
-                    d = ThinGemm.dot(k, a, aOff + i * aRow, row, 0);
-                }
+                float d = bf16 ? dotBf16(k, a, aOff + i * aRow, b, bo) : dotF16(k, a, aOff + i * aRow, b, bo);
                 int o = cOff + i * ldc + j;
                 c[o] = accumulate ? c[o] + d : d;
             }
@@ -163,6 +153,26 @@ final class VectorHalfGemm {
         for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.bf16(w, wo + p), s0);
         float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; p < k; p++) sum += x[xo + p] * HalfFormat.BF16.toFloat(w[wo + p]);
+        return sum;
+    }
+
+    /**
+     * {@code sum_p x[xo + p] * f16(w[wo + p])}, one vector accumulator, scalar tail. The decode
+     * (as in {@link VectorHalf#widenRows}) is written out in the loop body rather than called,
+     * so it never depends on C2 inlining a helper that returns a vector.
+     */
+    static float dotF16(int k, float[] x, int xo, short[] w, int wo) {
+        FloatVector s0 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + L <= k; p += L) {
+            IntVector h = (IntVector) ShortVector.fromArray(VectorHalf.SH, w, wo + p).convertShape(VectorOperators.S2I, VectorHalf.SI, 0);
+            IntVector scaled = h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats()
+                    .mul(0x1p112f).reinterpretAsInts();
+            FloatVector v = scaled.add(h.and(0x7c00).add(0x0400).and(0x8000).mul(0x7000)).reinterpretAsFloats();
+            s0 = FloatVector.fromArray(S, x, xo + p).fma(v, s0);
+        }
+        float sum = s0.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += x[xo + p] * HalfFormat.F16.toFloat(w[wo + p]);
         return sum;
     }
 
