@@ -51,4 +51,17 @@ public interface Backend {
     Tensor mean(Tensor x);
     Tensor mean(Tensor x, int dim, boolean keepDim);
     Tensor max(Tensor x, int dim, boolean keepDim);
+
+    /**
+     * {@link Ops#linear(Tensor, HalfMatrix, Tensor)}. This default widens the weight to fp32
+     * (correct, not compact); backends with half-precision kernels override it.
+     */
+    default Tensor linear(Tensor x, HalfMatrix w, Tensor bias) {
+        return linear(x, w.toTensor(), bias);
+    }
+
+    /** {@link Ops#embedding(HalfMatrix, int[], int...)}; this default widens the weight (see above). */
+    default Tensor embedding(HalfMatrix weight, int[] ids, int... leading) {
+        return embedding(weight.toTensor(), ids, leading);
+    }
 }

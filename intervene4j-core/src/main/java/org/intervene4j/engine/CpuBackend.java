@@ -3,6 +3,7 @@ package org.intervene4j.engine;
 import org.intervene4j.engine.op.Binary;
 import org.intervene4j.engine.op.Conditional;
 import org.intervene4j.engine.op.CrossEntropy;
+import org.intervene4j.engine.op.HalfWeightOps;
 import org.intervene4j.engine.op.Indexing;
 import org.intervene4j.engine.op.MatMul;
 import org.intervene4j.engine.op.Norm;
@@ -133,6 +134,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor linear(Tensor x, HalfMatrix w, Tensor bias) {
+        return HalfWeightOps.linear(x, w, bias);
+    }
+
+    @Override
     public Tensor softmax(Tensor x) {
         return Softmax.softmax(x);
     }
@@ -170,6 +176,11 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor embedding(Tensor weight, int[] ids, int... leading) {
         return Indexing.embedding(weight, ids, leading);
+    }
+
+    @Override
+    public Tensor embedding(HalfMatrix weight, int[] ids, int... leading) {
+        return HalfWeightOps.embedding(weight, ids, leading);
     }
 
     @Override

@@ -64,6 +64,11 @@ public final class Ops {
     public static Tensor matmul(Tensor a, Tensor b) { return backend().matmul(a, b); }
     /** {@code x [..., in] @ w^T + bias}: w is {@code [out, in]} as in nn.Linear; bias {@code [out]} or null. */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return backend().linear(x, w, bias); }
+    /**
+     * {@code x [..., in] @ w^T + bias} with a frozen half-precision weight {@code w [out, in]}
+     * (F16/BF16, widened inside the kernel); gradients flow to x and bias only.
+     */
+    public static Tensor linear(Tensor x, HalfMatrix w, Tensor bias) { return backend().linear(x, w, bias); }
 
     // ---- softmax family
     /** Softmax over the last dimension. */
@@ -98,6 +103,8 @@ public final class Ops {
     // ---- indexing
     /** Rows of {@code weight [vocab, d]} for {@code ids}, shaped {@code [leading..., d]}. */
     public static Tensor embedding(Tensor weight, int[] ids, int... leading) { return backend().embedding(weight, ids, leading); }
+    /** Rows of a frozen half-precision {@code weight [vocab, d]}, widened to fp32; no gradient. */
+    public static Tensor embedding(HalfMatrix weight, int[] ids, int... leading) { return backend().embedding(weight, ids, leading); }
     /** Slices {@code index[i]} of dimension {@code dim}, stacked along dim (a gather). */
     public static Tensor indexSelect(Tensor x, int dim, int[] index) { return backend().indexSelect(x, dim, index); }
     /** x with slices {@code index[i]} of dimension dim replaced by slice i of src (a scatter; indices distinct). */

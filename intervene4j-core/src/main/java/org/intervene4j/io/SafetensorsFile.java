@@ -18,6 +18,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.intervene4j.engine.HalfFormat;
+import org.intervene4j.engine.HalfMatrix;
 import org.intervene4j.engine.Tensor;
 
 /**
@@ -253,6 +255,27 @@ public final class SafetensorsFile implements AutoCloseable {
             default -> throw new IllegalStateException();
         }
         return out;
+    }
+
+    /**
+     * A 2-d F16 or BF16 tensor kept compact: its bits copied once into a {@link HalfMatrix}
+     * (2 bytes per value, outside any arena), never widened.
+     */
+    public HalfMatrix readHalf(String name) {
+        TensorInfo t = info(name);
+        HalfFormat format = switch (t.dtype()) {
+            case F16 -> HalfFormat.F16;
+            case BF16 -> HalfFormat.BF16;
+            default -> throw new CheckpointException(path, "tensor '" + name + "' has dtype " + t.dtype()
+                    + "; only F16 and BF16 can be read as half-precision matrices");
+        };
+        if (t.shape().length != 2) {
+            throw new CheckpointException(path, "tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + "; a half-precision matrix must be 2-d");
+        }
+        short[] bits = new short[(int) t.numel()];
+        bytes(name).asShortBuffer().get(bits);
+        return HalfMatrix.of(format, bits, t.shape()[0], t.shape()[1]);
     }
 
     @Override

@@ -23,6 +23,14 @@ public interface CausalLM {
         return forward(batch, Sites.NONE, null);
     }
 
+    /**
+     * Parameters and bytes the loaded weights hold (F16/BF16 checkpoints keep their matrices at
+     * 2 bytes per value). Families that do not track it throw UnsupportedOperationException.
+     */
+    default WeightFootprint weightFootprint() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not report its weight footprint");
+    }
+
     /** Every site this model exposes, in forward order, with its shape for a batch of one token. */
     List<SiteShape> sites();
 

@@ -68,6 +68,28 @@ final class VectorGemm {
                          float[] b, int bOff, int bRow, int bCol,
                          float[] c, int cOff, int ldc, boolean accumulate) {
         if (thin(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate)) return;
+        multiplyPacked(m, n, k, a, aOff, aRow, aCol,
+                (p0, j0, kc, nc, dst) -> packB(b, bOff + p0 * bRow + j0 * bCol, bRow, bCol, kc, nc, dst),
+                c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Where the packed kernel gets B from: packs {@code B[p0 : p0+kc, j0 : j0+nc]} into NR-wide
+     * panels laid out as {@link #packB} does. fp32 operands copy; half-precision weights widen
+     * while packing ({@link VectorHalfGemm}), so the micro-kernel never sees the difference.
+     */
+    @FunctionalInterface
+    interface PanelSource {
+        void pack(int p0, int j0, int kc, int nc, float[] dst);
+    }
+
+    /**
+     * The blocked product with B read through {@code b}, split across threads; no thin-product
+     * routing (the caller has done that). Requires m, n, k >= 1.
+     */
+    static void multiplyPacked(int m, int n, int k,
+                               float[] a, int aOff, int aRow, int aCol, PanelSource b,
+                               float[] c, int cOff, int ldc, boolean accumulate) {
         WorkerPool pool = WorkerPool.global();
         long work = (long) m * n * k;
         int parts = (int) Math.min(pool.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
@@ -78,7 +100,7 @@ final class VectorGemm {
         boolean splitColumns = (m <= n && nPanels >= parts) || mPanels < parts;
         parts = Math.min(parts, Math.max(splitColumns ? nPanels : mPanels, 1));
         if (parts <= 1) {
-            block(0, m, 0, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+            block(0, m, 0, n, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
             return;
         }
         final int p = parts;
@@ -91,9 +113,9 @@ final class VectorGemm {
                 int hi = (int) Math.min((long) panels * (t + 1) / p * step, cols ? n : m);
                 if (lo >= hi) continue;
                 if (cols) {
-                    block(0, m, lo, hi, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+                    block(0, m, lo, hi, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
                 } else {
-                    block(lo, hi, 0, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+                    block(lo, hi, 0, n, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
                 }
             }
         });
@@ -132,8 +154,7 @@ final class VectorGemm {
 
     /** One thread's share: rows [i0, i1) and columns [j0, j1) of C, the full depth k. */
     private static void block(int i0, int i1, int j0, int j1, int k,
-                              float[] a, int aOff, int aRow, int aCol,
-                              float[] b, int bOff, int bRow, int bCol,
+                              float[] a, int aOff, int aRow, int aCol, PanelSource b,
                               float[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
         int kcMax = Math.min(KC, k);
@@ -143,7 +164,7 @@ final class VectorGemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, bOff + pc * bRow + jc * bCol, bRow, bCol, kc, nc, bPack);
+                b.pack(pc, jc, kc, nc, bPack);
                 boolean add = accumulate || pc > 0;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);

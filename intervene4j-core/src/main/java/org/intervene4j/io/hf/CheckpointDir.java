@@ -11,8 +11,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.intervene4j.engine.HalfMatrix;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.io.CheckpointException;
+import org.intervene4j.io.DType;
 import org.intervene4j.io.SafetensorsFile;
 import org.intervene4j.io.TensorInfo;
 
@@ -136,12 +138,33 @@ public final class CheckpointDir implements AutoCloseable {
     public Tensor read(String name, int[] expectedShape, String... prefixes) {
         String stored = require(name, prefixes);
         SafetensorsFile f = byTensor.get(stored);
+        checkShape(f, stored, expectedShape);
+        return f.readFloat(stored);
+    }
+
+    /** True when the tensor is stored as F16 or BF16, so {@link #readHalf} can keep it compact. */
+    public boolean isHalf(String name, String... prefixes) {
+        DType t = info(name, prefixes).dtype();
+        return t == DType.F16 || t == DType.BF16;
+    }
+
+    /**
+     * Reads a 2-d F16 or BF16 tensor as a {@link HalfMatrix} (2 bytes per value, widened only
+     * inside the kernels) and checks its shape like {@link #read}.
+     */
+    public HalfMatrix readHalf(String name, int[] expectedShape, String... prefixes) {
+        String stored = require(name, prefixes);
+        SafetensorsFile f = byTensor.get(stored);
+        checkShape(f, stored, expectedShape);
+        return f.readHalf(stored);
+    }
+
+    private static void checkShape(SafetensorsFile f, String stored, int[] expectedShape) {
         TensorInfo info = f.info(stored);
         if (expectedShape != null && !java.util.Arrays.equals(info.shape(), expectedShape)) {
             throw new CheckpointException(f.path(), "tensor '" + stored + "' has shape " + java.util.Arrays.toString(info.shape())
                     + " but config.json implies " + java.util.Arrays.toString(expectedShape));
         }
-        return f.readFloat(stored);
     }
 
     /** The file holding a tensor (for mapping its raw bytes). */

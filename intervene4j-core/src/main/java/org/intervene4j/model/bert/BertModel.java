@@ -1,9 +1,9 @@
 package org.intervene4j.model.bert;
 
 import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.embedding;
 import static org.intervene4j.engine.Ops.layerNorm;
-import static org.intervene4j.engine.Ops.linear;
+import static org.intervene4j.model.common.WeightMatrix.embedding;
+import static org.intervene4j.model.common.WeightMatrix.linear;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.model.common.Attention;
 import org.intervene4j.model.common.SiteCatalog;
+import org.intervene4j.model.common.WeightMatrix;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Sites;
 
@@ -36,15 +37,40 @@ public final class BertModel {
     /** Loads a bert checkpoint directory (names with or without {@code bert.}; old gamma/beta LayerNorm names too). */
     public static BertModel load(CheckpointDir dir) {
         BertConfig c = BertConfig.from(dir.config());
-        BertWeights.Source src = (name, shape) -> {
-            String[] prefixes = {"bert."};
-            if (dir.has(name, prefixes)) return dir.read(name, shape, prefixes);
+        return new BertModel(c, BertWeights.load(new CheckpointSource(dir), c));
+    }
+
+    /** Tensors from a checkpoint directory; matrices stored as F16/BF16 stay compact. */
+    private record CheckpointSource(CheckpointDir dir) implements BertWeights.Source {
+        private static final String[] PREFIXES = {"bert."};
+
+        @Override
+        public Tensor get(String name, int[] shape) {
+            String stored = stored(name);
+            return stored == null ? null : dir.read(stored, shape, PREFIXES);
+        }
+
+        @Override
+        public WeightMatrix matrix(String name, int[] shape) {
+            String stored = stored(name);
+            if (stored == null) return null;
+            return dir.isHalf(stored, PREFIXES)
+                    ? WeightMatrix.of(dir.readHalf(stored, shape, PREFIXES))
+                    : WeightMatrix.of(dir.read(stored, shape, PREFIXES));
+        }
+
+        /**
+         * The name as stored (old checkpoints say LayerNorm gamma/beta); null for an absent
+         * optional head (pooler, MLM); a missing required tensor raises the checkpoint's error.
+         */
+        private String stored(String name) {
+            if (dir.has(name, PREFIXES)) return name;
             String legacy = name.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta");
-            if (dir.has(legacy, prefixes)) return dir.read(legacy, shape, prefixes);
-            if (name.startsWith("pooler.") || name.startsWith("cls.")) return null; // optional heads
-            return dir.read(name, shape, prefixes); // raises the missing-tensor error
-        };
-        return new BertModel(c, BertWeights.load(src, c));
+            if (dir.has(legacy, PREFIXES)) return legacy;
+            if (name.startsWith("pooler.") || name.startsWith("cls.")) return null;
+            dir.info(name, PREFIXES); // raises the missing-tensor error
+            return name;
+        }
     }
 
     public BertConfig config() {

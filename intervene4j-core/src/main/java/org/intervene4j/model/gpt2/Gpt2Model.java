@@ -1,10 +1,10 @@
 package org.intervene4j.model.gpt2;
 
 import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.embedding;
 import static org.intervene4j.engine.Ops.layerNorm;
-import static org.intervene4j.engine.Ops.linear;
 import static org.intervene4j.engine.Ops.scale;
+import static org.intervene4j.model.common.WeightMatrix.embedding;
+import static org.intervene4j.model.common.WeightMatrix.linear;
 
 import java.util.List;
 import org.intervene4j.engine.Ops;
@@ -14,6 +14,7 @@ import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
+import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
@@ -48,6 +49,11 @@ public final class Gpt2Model implements CausalLM {
     }
 
     @Override
+    public WeightFootprint weightFootprint() {
+        return w.footprint;
+    }
+
+    @Override
     public Tensor forward(TokenBatch batch, Sites sites, KvCache cache) {
         int b = batch.batch();
         int s = batch.seq();
@@ -79,18 +85,18 @@ public final class Gpt2Model implements CausalLM {
         x = sites.at(l, Component.BLOCK_INPUT, x);
         // attention: ln_1 -> fused q/k/v -> scaled dot-product -> c_proj
         Tensor a = sites.at(l, Component.ATTENTION_INPUT, layerNorm(x, p.ln1Gain, p.ln1Bias, config.eps()));
-        Tensor qkv = linear(a, p.qkvWeight.transpose(0, 1), p.qkvBias);         // [b, s, 3d]
+        Tensor qkv = linear(a, p.qkvWeight, p.qkvBias);                         // [b, s, 3d]
         Tensor q = sites.at(l, Component.QUERY_OUTPUT, qkv.narrow(2, 0, d));
         Tensor k = sites.at(l, Component.KEY_OUTPUT, qkv.narrow(2, d, d));
         Tensor v = sites.at(l, Component.VALUE_OUTPUT, qkv.narrow(2, 2 * d, d));
         if (config.scaleByInverseLayer()) q = scale(q, 1f / (l + 1));
         Tensor ctx = Attention.attend(attention, l, q, k, v, null, null, keyMask, cache, sites);
-        Tensor attnOut = sites.at(l, Component.ATTENTION_OUTPUT, linear(ctx, p.outWeight.transpose(0, 1), p.outBias));
+        Tensor attnOut = sites.at(l, Component.ATTENTION_OUTPUT, linear(ctx, p.outWeight, p.outBias));
         x = add(x, attnOut);
         // MLP: ln_2 -> c_fc -> activation -> c_proj
         Tensor m = sites.at(l, Component.MLP_INPUT, layerNorm(x, p.ln2Gain, p.ln2Bias, config.eps()));
-        Tensor hidden = sites.at(l, Component.MLP_ACTIVATION, activate(linear(m, p.fcWeight.transpose(0, 1), p.fcBias)));
-        Tensor mlpOut = sites.at(l, Component.MLP_OUTPUT, linear(hidden, p.projWeight.transpose(0, 1), p.projBias));
+        Tensor hidden = sites.at(l, Component.MLP_ACTIVATION, activate(linear(m, p.fcWeight, p.fcBias)));
+        Tensor mlpOut = sites.at(l, Component.MLP_OUTPUT, linear(hidden, p.projWeight, p.projBias));
         x = add(x, mlpOut);
         return sites.at(l, Component.BLOCK_OUTPUT, x);
     }

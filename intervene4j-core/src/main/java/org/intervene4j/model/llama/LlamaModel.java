@@ -1,11 +1,11 @@
 package org.intervene4j.model.llama;
 
 import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.embedding;
-import static org.intervene4j.engine.Ops.linear;
 import static org.intervene4j.engine.Ops.mul;
 import static org.intervene4j.engine.Ops.rmsNorm;
 import static org.intervene4j.engine.Ops.silu;
+import static org.intervene4j.model.common.WeightMatrix.embedding;
+import static org.intervene4j.model.common.WeightMatrix.linear;
 
 import java.util.List;
 import org.intervene4j.engine.Tensor;
@@ -15,6 +15,7 @@ import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
+import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
@@ -46,6 +47,11 @@ public final class LlamaModel implements CausalLM {
     public ModelInfo info() {
         return new ModelInfo(config.family(), config.layers(), config.dModel(), config.heads(), config.kvHeads(),
                 config.headDim(), config.dFf(), config.vocab(), config.maxPositions());
+    }
+
+    @Override
+    public WeightFootprint weightFootprint() {
+        return w.footprint;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.intervene4j.model.neox;
 
 import static org.intervene4j.engine.Ops.add;
-import static org.intervene4j.engine.Ops.embedding;
 import static org.intervene4j.engine.Ops.layerNorm;
-import static org.intervene4j.engine.Ops.linear;
+import static org.intervene4j.model.common.WeightMatrix.embedding;
+import static org.intervene4j.model.common.WeightMatrix.linear;
 
 import java.util.List;
 import org.intervene4j.engine.Ops;
@@ -14,6 +14,7 @@ import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
+import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
@@ -41,6 +42,11 @@ public final class NeoxModel implements CausalLM {
     public ModelInfo info() {
         return new ModelInfo("gpt_neox", config.layers(), config.dModel(), config.heads(), config.heads(), config.headDim(),
                 config.dFf(), config.vocab(), config.maxPositions());
+    }
+
+    @Override
+    public WeightFootprint weightFootprint() {
+        return w.footprint;
     }
 
     @Override
