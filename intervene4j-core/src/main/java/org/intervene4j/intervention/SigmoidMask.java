@@ -6,6 +6,7 @@ import static org.intervene4j.engine.Ops.scale;
 import static org.intervene4j.engine.Ops.sigmoid;
 import static org.intervene4j.engine.Ops.sub;
 import static org.intervene4j.engine.Ops.sum;
+import static org.intervene4j.engine.Ops.where;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,8 +18,8 @@ import org.intervene4j.engine.Tensor;
  * A learned soft selection of neurons, no rotation: {@code m = σ(w / τ)},
  * {@code out = (1 - m) ⊙ b + m ⊙ s}, computed as {@code b + m ⊙ (s - b)}. A spec's subspace
  * restricts the mask to those dims (the others are never swapped). Hard mode (evaluation, τ -> 0)
- * uses {@code m_i = 1 iff w_i > 0}. {@link #maskSum()} is the usual sparsity term, left for the
- * caller to weight (it is not a {@link Penalized} term because its scale depends on the width).
+ * uses {@code m_i = 1 iff w_i > 0} and copies the selected source values exactly.
+ * {@link #maskSum()} is the usual sparsity term, left for the caller to weight (it is not a {@link Penalized} term because its scale depends on the width).
  */
 public final class SigmoidMask implements Intervention, SoftMasked {
     public static final String TYPE = "sigmoid_mask";
@@ -52,6 +53,7 @@ public final class SigmoidMask implements Intervention, SoftMasked {
         Rotations.checkSubspace(TYPE, subspace, w);
         Tensor m = mask();
         if (subspace != null) m = mul(m, SubspaceMask.of(w, subspace));
+        if (hard) return where(m, source, base); // exact copies of the selected values
         return add(base, mul(sub(source, base), m));
     }
 
