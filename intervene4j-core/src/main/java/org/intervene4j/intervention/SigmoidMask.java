@@ -19,7 +19,8 @@ import org.intervene4j.engine.Tensor;
  * {@code out = (1 - m) ⊙ b + m ⊙ s}, computed as {@code b + m ⊙ (s - b)}. A spec's subspace
  * restricts the mask to those dims (the others are never swapped). Hard mode (evaluation, τ -> 0)
  * uses {@code m_i = 1 iff w_i > 0} and copies the selected source values exactly.
- * {@link #maskSum()} is the usual sparsity term, left for the caller to weight (it is not a {@link Penalized} term because its scale depends on the width).
+ * {@link #maskSum()} is the usual sparsity term, left for the caller to weight (it is not a
+ * {@link Penalized} term because its scale depends on the width).
  */
 public final class SigmoidMask implements Intervention, SoftMasked {
     public static final String TYPE = "sigmoid_mask";
