@@ -19,8 +19,8 @@ final class SymmetricEigen {
     /** @param a a symmetric {@code [n, n]} matrix, row-major (not modified) */
     static Result decompose(double[] a, int n) {
         double[] m = a.clone();
-        double[] v = new double[n * n]; // columns are the eigenvectors
-        for (int i = 0; i < n; i++) v[i * n + i] = 1;
+        double[] vt = new double[n * n]; // rows are the eigenvectors (V transposed, so updates run along rows)
+        for (int i = 0; i < n; i++) vt[i * n + i] = 1;
         double total = 0;
         for (double x : m) total += x * x;
         for (int sweep = 0; sweep < 100; sweep++) {
@@ -30,7 +30,7 @@ final class SymmetricEigen {
             }
             if (off <= 1e-30 * total || off == 0) break;
             for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) rotate(m, v, n, p, q);
+                for (int q = p + 1; q < n; q++) rotate(m, vt, n, p, q);
             }
         }
         Integer[] order = new Integer[n];
@@ -43,41 +43,48 @@ final class SymmetricEigen {
             values[k] = m[c * n + c];
             // sign: the largest-magnitude component positive, so results are deterministic
             int big = 0;
-            for (int j = 1; j < n; j++) if (Math.abs(v[j * n + c]) > Math.abs(v[big * n + c])) big = j;
-            double sign = v[big * n + c] < 0 ? -1 : 1;
-            for (int j = 0; j < n; j++) vectors[k * n + j] = sign * v[j * n + c];
+            for (int j = 1; j < n; j++) if (Math.abs(vt[c * n + j]) > Math.abs(vt[c * n + big])) big = j;
+            double sign = vt[c * n + big] < 0 ? -1 : 1;
+            for (int j = 0; j < n; j++) vectors[k * n + j] = sign * vt[c * n + j];
         }
         return new Result(values, vectors, n);
     }
 
-    /** One Jacobi rotation J in the (p, q) plane chosen so that (J^T M J)[p][q] = 0; V <- V J. */
-    private static void rotate(double[] m, double[] v, int n, int p, int q) {
+    /**
+     * One Jacobi rotation J in the (p, q) plane ({@code J_pp = J_qq = c, J_pq = s, J_qp = -s})
+     * chosen so that {@code (J^T M J)[p][q] = 0}; {@code V <- V J}. M stays symmetric, so only
+     * rows p and q are computed and mirrored into columns p and q.
+     */
+    private static void rotate(double[] m, double[] vt, int n, int p, int q) {
         double apq = m[p * n + q];
         if (apq == 0) return;
         double theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
-        double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        if (theta == 0) t = 1;
+        // t = tan of the angle: the smaller root of t^2 + 2 t theta - 1 = 0
+        double t = theta == 0 ? 1 : Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         double c = 1 / Math.sqrt(t * t + 1);
         double s = t * c;
-        for (int k = 0; k < n; k++) { // columns p, q of M J
-            double kp = m[k * n + p];
-            double kq = m[k * n + q];
-            m[k * n + p] = c * kp - s * kq;
-            m[k * n + q] = s * kp + c * kq;
-        }
-        for (int k = 0; k < n; k++) { // rows p, q of J^T (M J)
-            double pk = m[p * n + k];
-            double qk = m[q * n + k];
-            m[p * n + k] = c * pk - s * qk;
-            m[q * n + k] = s * pk + c * qk;
-        }
-        m[p * n + q] = 0;
-        m[q * n + p] = 0;
+        int rp = p * n;
+        int rq = q * n;
         for (int k = 0; k < n; k++) {
-            double kp = v[k * n + p];
-            double kq = v[k * n + q];
-            v[k * n + p] = c * kp - s * kq;
-            v[k * n + q] = s * kp + c * kq;
+            if (k == p || k == q) continue;
+            double pk = m[rp + k];
+            double qk = m[rq + k];
+            double np = c * pk - s * qk;
+            double nq = s * pk + c * qk;
+            m[rp + k] = np;
+            m[rq + k] = nq;
+            m[k * n + p] = np;
+            m[k * n + q] = nq;
+        }
+        m[rp + p] -= t * apq;
+        m[rq + q] += t * apq;
+        m[rp + q] = 0;
+        m[rq + p] = 0;
+        for (int k = 0; k < n; k++) {
+            double vp = vt[rp + k];
+            double vq = vt[rq + k];
+            vt[rp + k] = c * vp - s * vq;
+            vt[rq + k] = s * vp + c * vq;
         }
     }
 }
