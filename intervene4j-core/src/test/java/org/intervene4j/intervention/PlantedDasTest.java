@@ -114,6 +114,12 @@ class PlantedDasTest {
         assertThat(angles[1]).isLessThan(6.0);
     }
 
+    /**
+     * Two variables (V and C), each example naming the one it intervenes on: adjacent 2-dim
+     * intervals, each aligned with its planted plane. τ anneals 50 -> 0.1 over 800 steps, then
+     * 400 steps at 0.1 refine the rotation (the readout is forgiving, so IIA reaches 1 well
+     * before the subspaces are tight).
+     */
     @Test
     void boundlessDasSeparatesTwoVariablesIntoAdjacentIntervals() {
         PlantedModel m = new PlantedModel(new Random(7), NUISANCES);
@@ -121,8 +127,9 @@ class PlantedDasTest {
         IntervenableModel im = new IntervenableModel(m, List.of(InterventionSpec.at(PlantedModel.SITE, bdas, 0, new int[] {0}, new int[] {0})));
         List<CounterfactualBatch> heldOut = m.heldOut(98, 4, 256, TRAIN_NUISANCES, NUISANCES, true);
         InterventionTrainer trainer = InterventionTrainer.builder(im).lr(0.01)
-                .group("boundaries", n -> n.endsWith("raw_widths"), 0.01).evaluateEvery(100, heldOut).build();
-        trainer.train(i -> m.pairs(new Random(9000 + i), 64, 0, TRAIN_NUISANCES, true), 800);
+                .group("boundaries", n -> n.endsWith("raw_widths"), 0.01).evaluateEvery(100, heldOut)
+                .temperature(ScalarSchedule.linear(50, 0.1, 800)).build();
+        trainer.train(i -> m.pairs(new Random(9000 + i), 64, 0, TRAIN_NUISANCES, true), 1200);
         double iia = trainer.evaluate(heldOut).accuracy();
         int[][] iv = bdas.intervals();
         Tensor rot;
@@ -137,8 +144,8 @@ class PlantedDasTest {
         assertThat(bdas.dimensionCounts()).containsExactly(2, 2);
         assertThat(iv[0][0]).isZero();
         assertThat(iv[1][0]).isEqualTo(iv[0][1]);
-        assertThat(anglesV[1]).isLessThan(20.0);
-        assertThat(anglesC[1]).isLessThan(20.0);
+        assertThat(anglesV[1]).isLessThan(5.0);
+        assertThat(anglesC[1]).isLessThan(5.0);
     }
 
     static int[] range(int from, int to) {
