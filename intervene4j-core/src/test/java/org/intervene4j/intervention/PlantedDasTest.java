@@ -60,7 +60,8 @@ class PlantedDasTest {
     @Test
     void dasLearnsThePlantedVariable() {
         PlantedModel m = new PlantedModel(new Random(7), NUISANCES);
-        assertThat(m.factualAccuracy()).isEqualTo(1.0);
+        double factual = m.factualAccuracy();
+        assertThat(factual).isEqualTo(1.0);
         RotatedSpace das = RotatedSpace.random(new Random(1), PlantedModel.WIDTH, 2);
         IntervenableModel im = new IntervenableModel(m, List.of(InterventionSpec.at(PlantedModel.SITE, das, 0, new int[] {0}, new int[] {0})));
         List<CounterfactualBatch> heldOut = m.heldOut(99, 4, 256, TRAIN_NUISANCES, NUISANCES, false);
@@ -76,8 +77,8 @@ class PlantedDasTest {
         }
         double[] angles = principalAnglesDegrees(rowsAsColumns(rot, 0, 1), m.plantedV());
         double ortho = orthogonalityError(rot);
-        System.out.printf("DAS planted: IIA %.4f (before training %.4f) on %d held-out pairs, best at step %d; principal angles %s deg;"
-                + " max |R R^T - I| = %.3g after %d steps (%.2f s)%n", iia, before, 1024, r.bestStep(),
+        System.out.printf("DAS planted: factual accuracy %.4f; IIA %.4f (before training %.4f) on %d held-out pairs, best at step %d; principal angles %s deg;"
+                + " max |R R^T - I| = %.3g after %d steps (%.2f s)%n", factual, iia, before, 1024, r.bestStep(),
                 Arrays.toString(Arrays.stream(angles).map(a -> Math.round(a * 1000) / 1000.0).toArray()), ortho, r.steps(), seconds);
         assertThat(before).isLessThan(0.6);
         assertThat(iia).isGreaterThanOrEqualTo(0.99);

@@ -41,7 +41,8 @@ import org.intervene4j.train.ScalarSchedule;
  * at its label position, plus {@code λ · penalty()} of every {@link Penalized} intervention
  * (λ = 1 by default: the Boundless DAS width penalty) and any extra terms. Only the tensors
  * that the interventions list in {@code parameters()} and that require grad are updated; the
- * model's weights are never touched and (being frozen) never get gradients.
+ * model's weights are never touched and, being frozen (loaded checkpoints never require grad),
+ * never get gradients.
  *
  * <p>Each optimizer step: set the mask temperature from its schedule (default for soft masks:
  * 50 -> 0.1 linearly over the steps of {@link #train}), set the learning rates from the
@@ -196,7 +197,7 @@ public final class InterventionTrainer {
         }
         double norm = config.clipNorm > 0 ? GradClip.clipGradNorm(optimizer.params(), config.clipNorm)
                 : GradClip.globalNorm(optimizer.params());
-        if (Double.isFinite(norm)) optimizer.step();
+        if (Double.isFinite(norm)) optimizer.step(); // a NaN/inf gradient skips the update (the listener sees the norm)
         step++;
         loss /= accumulation;
         if (config.listener != null) {
