@@ -45,7 +45,8 @@ import org.intervene4j.train.ScalarSchedule;
  * never get gradients.
  *
  * <p>Each optimizer step: set the mask temperature from its schedule (default for soft masks:
- * 50 -> 0.1 linearly over the steps of {@link #train}), set the learning rates from the
+ * 50 -> 0.1 linearly over the steps of {@link #train}; read τ against the rotated width D — for a
+ * small D start lower, see {@link Builder#temperature}), set the learning rates from the
  * schedule, run {@code accumulation} micro-batches (each inside its own {@link Arena} with grad
  * mode on, loss scaled by {@code 1/accumulation}), clip, update. Every {@code evaluateEvery}
  * steps the held-out IIA is measured with hard masks and the best parameters are copied (highest
@@ -186,11 +187,11 @@ public final class InterventionTrainer {
                 Tensor rows = labelLogits(batch);                        // [B, vocab]
                 Tensor task = crossEntropy(rows, batch.labels(), -1);
                 Tensor penalty = penaltyTerm();
-                Tensor total1 = penalty == null ? task : add(task, penalty);
-                scale(total1, (float) (1.0 / accumulation)).backward();
+                Tensor objective = penalty == null ? task : add(task, penalty);
+                scale(objective, (float) (1.0 / accumulation)).backward();
                 ce += task.item();
                 pen += penalty == null ? 0 : penalty.item();
-                loss += total1.item();
+                loss += objective.item();
                 correct += countCorrect(rows, batch.labels());
                 total += batch.size();
             }
@@ -443,7 +444,10 @@ public final class InterventionTrainer {
             return this;
         }
 
-        /** Mask temperature per step (default: linear 50 -> 0.1 over the steps of the first {@code train} call). */
+        /**
+         * Mask temperature per step (default: linear from 50 at step 0 to 0.1 at the last step of
+         * the current {@code train} call, so a resumed run given the remaining steps continues the same line).
+         */
         public Builder temperature(ScalarSchedule schedule) {
             this.temperature = schedule;
             return this;
