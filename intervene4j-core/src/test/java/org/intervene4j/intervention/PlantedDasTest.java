@@ -149,6 +149,46 @@ class PlantedDasTest {
         assertThat(anglesC[1]).isLessThan(5.0);
     }
 
+    @Test
+    void lowRankDasFindsThePlantedPlane() {
+        PlantedModel m = new PlantedModel(new Random(7), NUISANCES);
+        LowRankRotatedSpace das = LowRankRotatedSpace.random(new Random(2), PlantedModel.WIDTH, 2);
+        IntervenableModel im = new IntervenableModel(m, List.of(InterventionSpec.at(PlantedModel.SITE, das, 0, new int[] {0}, new int[] {0})));
+        List<CounterfactualBatch> heldOut = m.heldOut(99, 4, 256, TRAIN_NUISANCES, NUISANCES, false);
+        InterventionTrainer trainer = InterventionTrainer.builder(im).lr(0.01).evaluateEvery(100, heldOut).build();
+        trainer.train(i -> m.pairs(new Random(3000 + i), 64, 0, TRAIN_NUISANCES, false), 500);
+        double iia = trainer.evaluate(heldOut).accuracy();
+        Tensor basis;
+        try (GradMode off = GradMode.off()) {
+            basis = das.basis(); // [w, 2] columns
+        }
+        double[][] cols = new double[PlantedModel.WIDTH][2];
+        for (int i = 0; i < PlantedModel.WIDTH; i++) for (int j = 0; j < 2; j++) cols[i][j] = basis.get(i, j);
+        double[] angles = principalAnglesDegrees(cols, m.plantedV());
+        System.out.printf("low-rank DAS planted: IIA %.4f, angles %s deg%n", iia, Arrays.toString(angles));
+        assertThat(iia).isGreaterThanOrEqualTo(0.99);
+        assertThat(angles[1]).isLessThan(5.0);
+    }
+
+    /**
+     * A sigmoid mask (no rotation) finds the planted neurons when the variable is axis-aligned
+     * (V on neurons 0 and 1), with a small sparsity term pruning the rest.
+     */
+    @Test
+    void sigmoidMaskFindsAxisAlignedNeurons() {
+        PlantedModel m = new PlantedModel(new Random(7), NUISANCES, true);
+        SigmoidMask mask = new SigmoidMask(PlantedModel.WIDTH, 0f, 1.0);
+        IntervenableModel im = new IntervenableModel(m, List.of(InterventionSpec.at(PlantedModel.SITE, mask, 0, new int[] {0}, new int[] {0})));
+        List<CounterfactualBatch> heldOut = m.heldOut(99, 4, 256, TRAIN_NUISANCES, NUISANCES, false);
+        InterventionTrainer trainer = InterventionTrainer.builder(im).lr(0.05).penalty(mask::maskSum, 0.01)
+                .temperature(ScalarSchedule.linear(1, 0.1, 300)).evaluateEvery(100, heldOut).build();
+        trainer.train(i -> m.pairs(new Random(7000 + i), 64, 0, TRAIN_NUISANCES, false), 300);
+        double iia = trainer.evaluate(heldOut).accuracy();
+        System.out.printf("sigmoid mask, axis-aligned plant: IIA %.4f, selected neurons %s%n", iia, Arrays.toString(mask.selectedDims()));
+        assertThat(iia).isGreaterThanOrEqualTo(0.99);
+        assertThat(mask.selectedDims()).containsExactly(0, 1);
+    }
+
     static int[] range(int from, int to) {
         int[] out = new int[to - from];
         for (int i = 0; i < out.length; i++) out[i] = from + i;

@@ -49,6 +49,11 @@ final class PlantedModel implements CausalLM {
     private final Tensor combine; // [16, 4]: (v, c) -> (v + c) mod 4
 
     PlantedModel(Random rng, int nuisances) {
+        this(rng, nuisances, false);
+    }
+
+    /** @param axisAligned Q = identity: V lives on neurons 0, 1 and C on 2, 3 */
+    PlantedModel(Random rng, int nuisances, boolean axisAligned) {
         this.nuisances = nuisances;
         int w = WIDTH;
         float[][] codes = new float[VALUES][];
@@ -56,7 +61,7 @@ final class PlantedModel implements CausalLM {
             double angle = Math.PI / 2 * x + Math.PI / 4;
             codes[x] = new float[] {(float) (Math.sqrt(2) * Math.cos(angle)), (float) (Math.sqrt(2) * Math.sin(angle))};
         }
-        q = org.intervene4j.train.RandomOrthogonal.sample(rng, w);
+        q = axisAligned ? identity(w) : org.intervene4j.train.RandomOrthogonal.sample(rng, w);
         int vocab = VALUES * VALUES * nuisances;
         embedding = Tensor.zerosPersistent(vocab, w);
         for (int id = 0; id < vocab; id++) {
@@ -84,6 +89,12 @@ final class PlantedModel implements CausalLM {
         }
         combine = Tensor.zerosPersistent(VALUES * VALUES, VALUES);
         for (int v = 0; v < VALUES; v++) for (int c = 0; c < VALUES; c++) combine.set(1f, v * VALUES + c, (v + c) % VALUES);
+    }
+
+    private static Tensor identity(int w) {
+        Tensor t = Tensor.zerosPersistent(w, w);
+        for (int i = 0; i < w; i++) t.set(1f, i, i);
+        return t;
     }
 
     /** The planted V subspace, columns {@code [w, 2]} in double. */
