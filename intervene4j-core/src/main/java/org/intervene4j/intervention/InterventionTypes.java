@@ -42,6 +42,11 @@ public final class InterventionTypes {
         register(LobiReFT.TYPE, LobiReFT::fromConfig);
         register(DiReFT.TYPE, DiReFT::fromConfig);
         register(NodiReFT.TYPE, NodiReFT::fromConfig);
+        register(RotatedSpace.TYPE, RotatedSpace::fromConfig);
+        register(LowRankRotatedSpace.TYPE, LowRankRotatedSpace::fromConfig);
+        register(BoundlessRotatedSpace.TYPE, BoundlessRotatedSpace::fromConfig);
+        register(SigmoidMask.TYPE, SigmoidMask::fromConfig);
+        register(PcaRotatedSpace.TYPE, PcaRotatedSpace::fromConfig);
     }
 
     private InterventionTypes() {}

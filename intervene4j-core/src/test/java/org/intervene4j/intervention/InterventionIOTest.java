@@ -54,7 +54,12 @@ class InterventionIOTest {
                 typeWithoutSubspace("consreft", w -> ConsReFT.random(rng, w, 2)),
                 typeWithoutSubspace("lobireft", w -> LobiReFT.random(rng, w, 2)),
                 typeWithoutSubspace("direft", w -> DiReFT.random(rng, w, 2)),
-                typeWithoutSubspace("nodireft", w -> NodiReFT.random(rng, w, 2))
+                typeWithoutSubspace("nodireft", w -> NodiReFT.random(rng, w, 2)),
+                type("rotated_space", w -> RotatedSpace.random(rng, w, 2)),
+                typeWithoutSubspace("low_rank_rotated_space", w -> LowRankRotatedSpace.random(rng, w, 2)),
+                typeWithoutSubspace("boundless_rotated_space", w -> BoundlessRotatedSpace.random(rng, w)),
+                typeWithoutSubspace("sigmoid_mask", w -> new SigmoidMask(w)),
+                typeWithoutSubspace("pca_rotated_space", w -> PcaRotatedSpace.fit(Tensor.randn(rng, 1f, 32, w), 2))
                 // new types: one line each, e.g. type("rotated_space", w -> RotatedSpace.random(w, 2, rng)),
         );
     }
