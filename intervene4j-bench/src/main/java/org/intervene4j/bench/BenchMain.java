@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.intervene4j.bench.torch.TorchSupport;
 import org.intervene4j.engine.kernel.KernelConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ public final class BenchMain implements Runnable {
         int cores = Runtime.getRuntime().availableProcessors();
         double load = loadAverage();
         System.out.printf("%d cores, load average %.2f%n", cores, load);
+        System.out.println("libtorch matmul: " + TorchSupport.blasDescription());
         if (load > 0.5) {
             System.out.println("WARNING: other processes are running; timings will be noisy and slow");
         }
@@ -67,8 +69,9 @@ public final class BenchMain implements Runnable {
         FmaPeakProbe.Peak one = FmaPeakProbe.measure(1, trials, seconds);
         FmaPeakProbe.Peak two = FmaPeakProbe.measure(2, trials, seconds);
         System.out.printf("FMA peak (fp32, %d-bit vectors): 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s "
-                        + "(%.1f per thread; %.1f per second of CPU time)%n",
-                one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread(), two.gflopsPerCpuSecond());
+                        + "(%.1f per thread); per second of CPU time: %.1f (1 thread), %.1f (2 threads)%n",
+                one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread(),
+                one.gflopsPerCpuSecond(), two.gflopsPerCpuSecond());
         if (one.contended() || two.contended()) {
             System.out.println("WARNING: the probe threads did not get their cores to themselves "
                     + "(other processes are running): the peak, and every timing, is too low");
@@ -95,6 +98,7 @@ public final class BenchMain implements Runnable {
             out.put("peak_gflops_per_thread", p[1].gflopsPerThread());
             out.put("one_thread_gflops", p[0].gflops());
             out.put("gflops_per_cpu_second", p[1].gflopsPerCpuSecond());
+            out.put("one_thread_gflops_per_cpu_second", p[0].gflopsPerCpuSecond());
             out.put("vector_bits", p[0].vectorBits());
             out.put("contended", p[0].contended() || p[1].contended());
             out.put("load_average", loadAverage());
@@ -141,6 +145,7 @@ public final class BenchMain implements Runnable {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("peak_gflops", p);
             out.put("load_average", loadAverage());
+            out.put("libtorch_blas", TorchSupport.blasDescription());
             out.put("results", new ArrayList<>(rows));
             writeJson(json, out);
             return 0;

@@ -27,7 +27,7 @@ public final class StackBench {
                          Double max_abs_diff_vs_libtorch, Boolean parity_ok, Double max_abs_output,
                          Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
                          int threads, int warmup_runs, int timed_runs, StackConfig config,
-                         double load_average,
+                         double load_average, String libtorch_blas,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 
     /** Largest accepted max-abs difference, relative to the largest value (output, or gradient of T). */
@@ -103,7 +103,8 @@ public final class StackBench {
         return new Result(fwd, fwdBwd, libMs[0], libMs[1],
                 fwd == null ? null : libMs[0] / fwd, fwdBwd == null ? null : libMs[1] / fwdBwd,
                 diff, parityOk, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
-                threads, warmup, runs, config, BenchMain.loadAverage(), error);
+                threads, warmup, runs, config, BenchMain.loadAverage(),
+                TorchSupport.blasDescription(), error);
     }
 
     /** Median ms of libtorch's forward (no grad) and forward + backward, each step in a PointerScope. */

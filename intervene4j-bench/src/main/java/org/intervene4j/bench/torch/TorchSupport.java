@@ -53,4 +53,14 @@ public final class TorchSupport {
     public static int blasThreads() {
         return openblas_nolapack.blas_get_num_threads();
     }
+
+    /**
+     * Which OpenBLAS kernels libtorch's matmul runs: the {@code OPENBLAS_CORETYPE} override, or
+     * "auto" (OpenBLAS 0.3.31 detects Zen 5 as "Cooperlake", AVX-512; an override of "Haswell"
+     * runs AVX2 kernels at about half that GEMM speed).
+     */
+    public static String blasDescription() {
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        return "OpenBLAS 0.3.31, OPENBLAS_CORETYPE=" + (core == null || core.isBlank() ? "auto" : core);
+    }
 }
