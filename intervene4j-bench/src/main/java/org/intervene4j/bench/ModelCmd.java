@@ -46,6 +46,9 @@ public final class ModelCmd implements Callable<Integer> {
     List<String> libtorchDtypes;
     @Option(names = "--seed", defaultValue = "42", description = "seed of the random weights and the prompt")
     long seed;
+    @Option(names = "--keep-slow-libtorch", description = "keep timing a libtorch dtype that was over 2x slower than "
+            + "another in both prefill and decode during the warm-up (by default it is dropped: it cannot be the reference)")
+    boolean keepSlowLibtorch;
 
     @Override
     public Integer call() throws Exception {
@@ -66,7 +69,7 @@ public final class ModelCmd implements Callable<Integer> {
             boolean gpt2 = f.equals("gpt2");
             int w = warmup != null ? warmup : gpt2 ? 3 : 1;
             int n = runs != null ? runs : gpt2 ? 5 : 3;
-            ModelBench bench = new ModelBench(promptTokens, decodeTokens, threads, w, n, seed);
+            ModelBench bench = new ModelBench(promptTokens, decodeTokens, threads, w, n, seed, keepSlowLibtorch);
             Path dir = RandomCheckpoints.ensure(cacheDir, gpt2 ? RandomCheckpoints.gpt2Small() : RandomCheckpoints.llama1B(), seed);
             List<ScalarType> dtypes = new ArrayList<>();
             for (String d : libtorchDtypes != null ? libtorchDtypes : gpt2 ? List.of("f32") : List.of("f32", "bf16")) {
@@ -101,8 +104,9 @@ public final class ModelCmd implements Callable<Integer> {
                     r.libtorch_decode_tokens_per_s(), r.decode_speedup(), r.libtorch_decode_dtype());
             for (ModelBench.LibtorchRun lr : r.libtorch_runs()) {
                 System.out.printf("        libtorch %-8s prefill %.2f tok/s, decode %.2f tok/s, max |logit diff| %.2e, "
-                                + "greedy tokens agreeing %d of %d%n", lr.dtype(), lr.prefill_tokens_per_s(),
-                        lr.decode_tokens_per_s(), lr.max_abs_logit_diff(), lr.greedy_tokens_agreeing(), r.decode_tokens() + 1);
+                                + "greedy tokens agreeing %d of %d%s%n", lr.dtype(), lr.prefill_tokens_per_s(),
+                        lr.decode_tokens_per_s(), lr.max_abs_logit_diff(), lr.greedy_tokens_agreeing(), r.decode_tokens() + 1,
+                        lr.timed_runs() == 0 ? " (warm-up round only: dropped as over 2x slower)" : "");
             }
         }
     }

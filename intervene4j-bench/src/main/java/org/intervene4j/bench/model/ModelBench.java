@@ -28,7 +28,8 @@ import org.intervene4j.model.Models;
 public final class ModelBench {
     /** One libtorch dtype's medians and parity. */
     public record LibtorchRun(String dtype, double prefill_tokens_per_s, double decode_tokens_per_s,
-                              double max_abs_logit_diff, int greedy_tokens_agreeing, long weight_bytes) {}
+                              double max_abs_logit_diff, int greedy_tokens_agreeing, long weight_bytes,
+                              int timed_runs) {}
 
     /**
      * One family's result. Speedups are {@code ours / libtorch} tokens per second (above 1: we are
@@ -58,8 +59,15 @@ public final class ModelBench {
     private final int warmup;
     private final int runs;
     private final long seed;
+    private final boolean keepSlowLibtorch;
 
-    public ModelBench(int promptTokens, int decodeTokens, int threads, int warmup, int runs, long seed) {
+    /**
+     * @param keepSlowLibtorch time every libtorch dtype in every round; otherwise a dtype at least
+     *                         2x slower than another one in both prefill and decode after the
+     *                         warm-up cannot be the reference and is not timed further
+     */
+    public ModelBench(int promptTokens, int decodeTokens, int threads, int warmup, int runs, long seed,
+                      boolean keepSlowLibtorch) {
         if (warmup < 1) throw new IllegalArgumentException("--warmup must be >= 1 (the first run gives the parity logits)");
         if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1");
         this.promptTokens = promptTokens;
@@ -68,6 +76,7 @@ public final class ModelBench {
         this.warmup = warmup;
         this.runs = runs;
         this.seed = seed;
+        this.keepSlowLibtorch = keepSlowLibtorch;
     }
 
     /** Benchmarks the checkpoint in {@code dir} ("gpt2" or "llama" family), libtorch in each of {@code dtypes}. */
@@ -120,32 +129,49 @@ public final class ModelBench {
         sides.add(GenerationRunner.ours(ours));
         for (TorchCausalLM lib : libs) sides.add(GenerationRunner.libtorch(lib));
         int n = sides.size();
-        double[][] prefill = new double[n][runs];
-        double[][] decode = new double[n][runs];
+        List<List<Double>> prefill = new ArrayList<>();
+        List<List<Double>> decode = new ArrayList<>();
+        double[][] lastWarmup = new double[n][2];
+        boolean[] dropped = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            prefill.add(new ArrayList<>());
+            decode.add(new ArrayList<>());
+        }
         GenerationRunner.Run[] first = new GenerationRunner.Run[n];
         for (int round = 0; round < warmup + runs; round++) {
             for (int i = 0; i < n; i++) {
+                if (dropped[i]) continue;
                 GenerationRunner.Run r = sides.get(i).run(prompt, decodeTokens, round == 0);
                 if (round == 0) first[i] = r;
                 System.out.printf("  %s round %d%s: prefill %.3f s, decode %d tokens %.3f s%n", sides.get(i).label(),
                         round + 1, round < warmup ? " (warm-up)" : "", r.prefillSeconds(), decodeTokens, r.decodeSeconds());
                 if (round >= warmup) {
-                    prefill[i][round - warmup] = r.prefillSeconds();
-                    decode[i][round - warmup] = r.decodeSeconds();
+                    prefill.get(i).add(r.prefillSeconds());
+                    decode.get(i).add(r.decodeSeconds());
+                } else {
+                    lastWarmup[i] = new double[] {r.prefillSeconds(), r.decodeSeconds()};
                 }
             }
             if (round == 0) reportParity(first, sides);
+            if (round == warmup - 1 && !keepSlowLibtorch) dropSlowLibtorch(sides, lastWarmup, dropped);
+        }
+        for (int i = 0; i < n; i++) {
+            if (dropped[i]) { // only its last warm-up round was timed
+                prefill.get(i).add(lastWarmup[i][0]);
+                decode.get(i).add(lastWarmup[i][1]);
+            }
         }
 
-        double ourPrefill = promptTokens / Timing.median(prefill[0]);
-        double ourDecode = decodeTokens / Timing.median(decode[0]);
+        double ourPrefill = promptTokens / median(prefill.get(0));
+        double ourDecode = decodeTokens / median(decode.get(0));
         List<LibtorchRun> libRuns = new ArrayList<>();
         int bestPrefill = -1, bestDecode = -1;
         for (int i = 1; i < n; i++) {
             LibtorchRun lr = new LibtorchRun(libs.get(i - 1).dtype(),
-                    promptTokens / Timing.median(prefill[i]), decodeTokens / Timing.median(decode[i]),
+                    promptTokens / median(prefill.get(i)), decodeTokens / median(decode.get(i)),
                     StackMath.maxAbsDiff(first[0].prefillLogits(), first[i].prefillLogits()),
-                    agreeing(first[0].generated(), first[i].generated()), libs.get(i - 1).weightBytes());
+                    agreeing(first[0].generated(), first[i].generated()), libs.get(i - 1).weightBytes(),
+                    dropped[i] ? 0 : runs);
             libRuns.add(lr);
             if (bestPrefill < 0 || lr.prefill_tokens_per_s() > libRuns.get(bestPrefill).prefill_tokens_per_s()) bestPrefill = i - 1;
             if (bestDecode < 0 || lr.decode_tokens_per_s() > libRuns.get(bestDecode).decode_tokens_per_s()) bestDecode = i - 1;
@@ -161,8 +187,27 @@ public final class ModelBench {
                 warmup, runs, ourPrefill, ourDecode, p.prefill_tokens_per_s(), d.decode_tokens_per_s(),
                 ourPrefill / p.prefill_tokens_per_s(), ourDecode / d.decode_tokens_per_s(),
                 ref.max_abs_logit_diff(), maxLogit, parityOk, dtypeSummary, p.dtype(), d.dtype(), ourBytes, libRuns,
-                1000 * Timing.median(prefill[0]), 1000 * Timing.median(decode[0]) / decodeTokens,
+                1000 * median(prefill.get(0)), 1000 * median(decode.get(0)) / decodeTokens,
                 loadStart, loadAverage());
+    }
+
+    /** Marks libtorch sides (index >= 1) that were 2x slower than another libtorch side in both phases. */
+    private static void dropSlowLibtorch(List<GenerationRunner> sides, double[][] lastWarmup, boolean[] dropped) {
+        for (int i = 1; i < sides.size(); i++) {
+            for (int j = 1; j < sides.size(); j++) {
+                if (i != j && !dropped[j] && lastWarmup[i][0] > 2 * lastWarmup[j][0] && lastWarmup[i][1] > 2 * lastWarmup[j][1]) {
+                    dropped[i] = true;
+                    System.out.printf("  %s is over 2x slower than %s in both prefill and decode: not timed further "
+                            + "(its numbers are its last warm-up round; --keep-slow-libtorch times it anyway)%n",
+                            sides.get(i).label(), sides.get(j).label());
+                    break;
+                }
+            }
+        }
+    }
+
+    private static double median(List<Double> values) {
+        return Timing.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static void reportParity(GenerationRunner.Run[] first, List<GenerationRunner> sides) {
