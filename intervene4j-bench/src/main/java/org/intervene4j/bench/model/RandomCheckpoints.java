@@ -58,13 +58,18 @@ public final class RandomCheckpoints {
 
     /** GPT-2 small: 12 layers, d 768, 12 heads, MLP 3072, vocab 50257, 1024 positions, F32. */
     public static Layout gpt2Small() {
-        int layers = 12, d = 768, ff = 3072, vocab = 50257, positions = 1024;
+        return gpt2("gpt2-small-random-f32", 12, 768, 12, 50257, 1024, DType.F32);
+    }
+
+    /** A GPT-2 of any size (MLP 4d, gelu_new, tied LM head). */
+    static Layout gpt2(String dirName, int layers, int d, int heads, int vocab, int positions, DType dtype) {
+        int ff = 4 * d;
         ObjectNode c = JSON.createObjectNode();
         c.putArray("architectures").add("GPT2LMHeadModel");
         c.put("model_type", "gpt2");
         c.put("n_layer", layers);
         c.put("n_embd", d);
-        c.put("n_head", 12);
+        c.put("n_head", heads);
         c.putNull("n_inner");
         c.put("n_positions", positions);
         c.put("n_ctx", positions);
@@ -73,7 +78,7 @@ public final class RandomCheckpoints {
         c.put("layer_norm_epsilon", 1e-5);
         c.put("bos_token_id", 50256);
         c.put("eos_token_id", 50256);
-        c.put("torch_dtype", "float32");
+        c.put("torch_dtype", torchDtype(dtype));
         List<Spec> t = new ArrayList<>();
         t.add(normal("wte.weight", 0.02, vocab, d));
         t.add(normal("wpe.weight", 0.01, positions, d));
@@ -94,7 +99,7 @@ public final class RandomCheckpoints {
         }
         t.add(new Spec("ln_f.weight", new int[] {d}, Fill.ONES, 0));
         t.add(new Spec("ln_f.bias", new int[] {d}, Fill.ZEROS, 0));
-        return new Layout("gpt2-small-random-f32", c, t, DType.F32);
+        return new Layout(dirName, c, t, dtype);
     }
 
     /**
@@ -103,7 +108,11 @@ public final class RandomCheckpoints {
      * 8192), rms eps 1e-5, stored BF16.
      */
     public static Layout llama1B() {
-        int layers = 16, d = 2048, heads = 32, kvHeads = 8, hd = 64, ff = 8192, vocab = 128256;
+        return llama("llama-3.2-1b-shaped-random-bf16", 16, 2048, 32, 8, 64, 8192, 128256, DType.BF16);
+    }
+
+    /** A Llama-3.2-style model of any size (llama3 rope scaling, tied embeddings, no biases). */
+    static Layout llama(String dirName, int layers, int d, int heads, int kvHeads, int hd, int ff, int vocab, DType dtype) {
         ObjectNode c = JSON.createObjectNode();
         c.putArray("architectures").add("LlamaForCausalLM");
         c.put("model_type", "llama");
@@ -129,7 +138,7 @@ public final class RandomCheckpoints {
         c.put("mlp_bias", false);
         c.put("bos_token_id", 128000);
         c.put("eos_token_id", 128001);
-        c.put("torch_dtype", "bfloat16");
+        c.put("torch_dtype", torchDtype(dtype));
         List<Spec> t = new ArrayList<>();
         t.add(normal("model.embed_tokens.weight", 0.02, vocab, d));
         for (int l = 0; l < layers; l++) {
@@ -145,7 +154,16 @@ public final class RandomCheckpoints {
             t.add(normal(p + "mlp.down_proj.weight", 0.02, d, ff));
         }
         t.add(new Spec("model.norm.weight", new int[] {d}, Fill.ONES, 0));
-        return new Layout("llama-3.2-1b-shaped-random-bf16", c, t, DType.BF16);
+        return new Layout(dirName, c, t, dtype);
+    }
+
+    private static String torchDtype(DType dtype) {
+        return switch (dtype) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> throw new IllegalArgumentException("random checkpoints are F32, F16 or BF16, not " + dtype);
+        };
     }
 
     private static Spec normal(String name, double std, int... shape) {
