@@ -52,6 +52,11 @@ public final class ModelBench {
      * libtorch float32 (same weights, same fp32 arithmetic up to summation order).
      */
     static final double PARITY_TOLERANCE = 1e-3;
+    /**
+     * The same against libtorch bfloat16, used only when float32 did not run: its activations
+     * are rounded to 8 significant bits at every op (observed: ~3e-2 relative on the Llama).
+     */
+    static final double PARITY_TOLERANCE_BF16 = 1e-1;
 
     private final int promptTokens;
     private final int decodeTokens;
@@ -181,7 +186,8 @@ public final class ModelBench {
         // parity is judged against float32 libtorch when it ran (the same arithmetic as ours)
         LibtorchRun ref = libRuns.stream().filter(r -> r.dtype().equals("float32")).findFirst().orElse(libRuns.get(0));
         double maxLogit = StackMath.maxAbs(first[0].prefillLogits());
-        boolean parityOk = ref.max_abs_logit_diff() <= PARITY_TOLERANCE * Math.max(1e-12, maxLogit);
+        double tolerance = ref.dtype().equals("float32") ? PARITY_TOLERANCE : PARITY_TOLERANCE_BF16;
+        boolean parityOk = ref.max_abs_logit_diff() <= tolerance * Math.max(1e-12, maxLogit);
         String dtypeSummary = p.dtype().equals(d.dtype()) ? p.dtype() : "prefill " + p.dtype() + ", decode " + d.dtype();
         return new FamilyResult(family, dir.toString(), checkpointDtype, parameters, promptTokens, decodeTokens, threads,
                 warmup, runs, ourPrefill, ourDecode, p.prefill_tokens_per_s(), d.decode_tokens_per_s(),
