@@ -1,0 +1,30 @@
+package org.intervene4j.bench.torch;
+
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A decoder-only language model written directly with libtorch ops (JavaCPP presets), for the
+ * {@code model} benchmark. Weights are owned by the model until {@link #close}; call
+ * {@link #forward} inside a {@link org.bytedeco.javacpp.PointerScope} so per-step tensors are
+ * freed (the cache keeps its own references).
+ */
+public interface TorchCausalLM extends AutoCloseable {
+    /**
+     * Logits {@code [1, ids.length, vocab]} (in the weights' dtype) for one example whose
+     * earlier tokens are in {@code cache}; appends this step's keys and values to it.
+     */
+    Tensor forward(long[] ids, TorchKvCache cache);
+
+    /** Number of layers (for a fresh cache). */
+    int layers();
+
+    /** The weights' libtorch dtype, "float32" or "bfloat16". */
+    String dtype();
+
+    /** Bytes of the distinct weight tensors (a tied embedding counted once). */
+    long weightBytes();
+
+    /** Frees the weights. */
+    @Override
+    void close();
+}
