@@ -50,8 +50,8 @@ public final class GemmBench {
         this.samples = samples;
     }
 
-    /** Runs every shape at every thread count; {@code peakGflops} scales percent_of_peak. */
-    public List<Result> run(List<Shape> shapes, int[] threadCounts, double peakGflops) throws Exception {
+    /** Runs every shape at every thread count; percent_of_peak is against threads x {@code peakPerCore}. */
+    public List<Result> run(List<Shape> shapes, int[] threadCounts, double peakPerCore) throws Exception {
         warmUpJit(shapes, threadCounts);
         List<Result> out = new ArrayList<>();
         for (int threads : threadCounts) {
@@ -68,7 +68,7 @@ public final class GemmBench {
                 }
                 double lib = s.flops() / libtorch(s, threads) / 1e9;
                 out.add(new Result(s.m(), s.k(), s.n(), threads, ours,
-                        ours == null ? null : 100.0 * ours / peakGflops,
+                        ours == null ? null : 100.0 * ours / (threads * peakPerCore),
                         lib, ours == null ? null : ours / lib, error));
             }
         }
