@@ -230,12 +230,32 @@ final class VectorGemm {
                     d += NR;
                 }
             } else {
-                // Column-major source (a transposed B): read each column contiguously.
-                for (int j = 0; j < nr; j++) {
+                // Column-major source (a transposed B, e.g. an [out, in] weight): eight columns at a
+                // time, so each packed row gets eight contiguous values per pass from eight
+                // sequential read streams.
+                int j = 0;
+                if (rs == 1) {
+                    for (; j + 8 <= nr; j += 8) {
+                        int s0 = src + j * cs;
+                        int s1 = s0 + cs, s2 = s1 + cs, s3 = s2 + cs, s4 = s3 + cs, s5 = s4 + cs, s6 = s5 + cs, s7 = s6 + cs;
+                        int o = d + j;
+                        for (int p = 0; p < kc; p++, o += NR) {
+                            dst[o] = b[s0 + p];
+                            dst[o + 1] = b[s1 + p];
+                            dst[o + 2] = b[s2 + p];
+                            dst[o + 3] = b[s3 + p];
+                            dst[o + 4] = b[s4 + p];
+                            dst[o + 5] = b[s5 + p];
+                            dst[o + 6] = b[s6 + p];
+                            dst[o + 7] = b[s7 + p];
+                        }
+                    }
+                }
+                for (; j < nr; j++) {
                     int s = src + j * cs;
                     for (int p = 0; p < kc; p++) dst[d + p * NR + j] = b[s + p * rs];
                 }
-                for (int j = nr; j < NR; j++) {
+                for (j = nr; j < NR; j++) {
                     for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
                 }
             }
