@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.function.IntConsumer;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.model.CausalLM;
@@ -96,18 +97,80 @@ public final class IntervenableModel {
         Map<Integer, Tensor> collected = new HashMap<>();
         Map<Integer, Tensor> ownRows = new HashMap<>(); // same-run sources (SameRunSource), read as the base runs
         List<Fired> fired = new ArrayList<>();
+        Sites hooks = hook(base, k -> true, sourceRows, k -> specs.get(k).intervention() instanceof SameRunSource, ownRows,
+                collected, fired);
+        Tensor logits = model.forward(base, hooks, null);
+        Tensor plain = alsoBase ? model.forward(base) : null;
+        return new Result(logits, plain, collected, fired);
+    }
+
+    /**
+     * Runs a chain {@code source_0 -> source_1 -> ... -> base} (the last input is the base):
+     * a spec with {@code source = k} reads its rows in the run of input k, after that run's own
+     * interventions, and writes them into the run of input k + 1. Specs without a source act in
+     * the base run. So a variable patched from source 0 into source 1 is what source 1 passes on.
+     *
+     * @param chain the inputs in order, the base last; all with the same number of examples
+     */
+    public Result runSerial(List<TokenBatch> chain) {
+        if (chain.isEmpty()) throw new IllegalArgumentException("serial run: no inputs (the chain ends with the base)");
+        int last = chain.size() - 1;
+        for (int k = 0; k < specs.size(); k++) {
+            InterventionSpec s = specs.get(k);
+            if (s.intervention() instanceof SameRunSource) {
+                throw new IllegalArgumentException("intervention " + k + " (" + s.intervention().type() + ") reads its own run; "
+                        + "use run(...) for it, not a serial chain");
+            }
+            if (s.intervention().needsSource() && s.source() >= last) {
+                throw new IllegalArgumentException("intervention " + k + " (" + s.intervention().type() + " at " + s.site()
+                        + ") reads input " + s.source() + " of a chain of " + chain.size() + " inputs; it must read one of inputs 0.."
+                        + (last - 1) + " (the base, input " + last + ", is written, never read)");
+            }
+        }
+        for (TokenBatch b : chain) {
+            if (b.batch() != chain.get(last).batch()) {
+                throw new IllegalArgumentException("serial run: every input needs " + chain.get(last).batch() + " examples, one has "
+                        + b.batch());
+            }
+        }
+        Map<Integer, Tensor> collected = new HashMap<>();
+        List<Fired> fired = new ArrayList<>();
+        Map<Integer, Tensor> incoming = new HashMap<>();
+        Tensor logits = null;
+        for (int r = 0; r <= last; r++) {
+            int run = r;
+            Map<Integer, Tensor> outgoing = new HashMap<>();
+            IntPredicate writes = k -> {
+                InterventionSpec s = specs.get(k);
+                return s.intervention().needsSource() ? s.source() == run - 1 : run == last;
+            };
+            IntPredicate reads = k -> specs.get(k).intervention().needsSource() && specs.get(k).source() == run;
+            logits = model.forward(chain.get(r), hook(chain.get(r), writes, incoming, reads, outgoing, collected, fired), null);
+            incoming = outgoing;
+        }
+        return new Result(logits, null, collected, fired);
+    }
+
+    /**
+     * The hook of one forward over {@code batch}: specs that {@code writes} accepts change their
+     * base site's rows (source rows from {@code sourceRows}, or from {@code readRows} for
+     * same-run sources); then specs that {@code reads} accepts read their source site's rows
+     * (after this run's writes) into {@code readRows}.
+     */
+    private Sites hook(TokenBatch batch, IntPredicate writes, Map<Integer, Tensor> sourceRows, IntPredicate reads,
+                       Map<Integer, Tensor> readRows, Map<Integer, Tensor> collected, List<Fired> fired) {
         ModelInfo info = model.info();
-        Sites hooks = Sites.with(info.layers(), (site, x) -> {
+        return Sites.with(info.layers(), (site, x) -> {
             Tensor out = x;
             for (int k = 0; k < specs.size(); k++) {
                 InterventionSpec s = specs.get(k);
-                if (!s.site().whole().equals(site)) continue;
-                RowSelection sel = select(k, s.site(), s.basePositions(), s.heads(), base, out.shape(), info);
+                if (!writes.test(k) || !s.site().whole().equals(site)) continue;
+                RowSelection sel = select(k, s.site(), s.basePositions(), s.heads(), batch, out.shape(), info);
                 checkSubspace(k, s, sel.rowWidth);
                 Tensor rows = sel.gather(out);
                 Tensor src = sourceRows.get(k);
                 if (s.intervention() instanceof SameRunSource) {
-                    src = ownRows.get(k);
+                    src = readRows.get(k);
                     if (src == null) {
                         throw new IllegalArgumentException("intervention " + k + " (" + s.intervention().type() + " at " + s.site()
                                 + ") reads " + s.sourceSite() + " of the same run, which the forward does not reach before " + s.site());
@@ -127,15 +190,12 @@ public final class IntervenableModel {
             }
             for (int k = 0; k < specs.size(); k++) {
                 InterventionSpec s = specs.get(k);
-                if (s.intervention() instanceof SameRunSource && s.sourceSite().whole().equals(site)) {
-                    ownRows.put(k, select(k, s.sourceSite(), s.sourcePositions(), s.heads(), base, out.shape(), info).gather(out));
+                if (reads.test(k) && s.sourceSite().whole().equals(site)) {
+                    readRows.put(k, select(k, s.sourceSite(), s.sourcePositions(), s.heads(), batch, out.shape(), info).gather(out));
                 }
             }
             return out;
         });
-        Tensor logits = model.forward(base, hooks, null);
-        Tensor plain = alsoBase ? model.forward(base) : null;
-        return new Result(logits, plain, collected, fired);
     }
 
     /** What a generation with interventions produced. */
