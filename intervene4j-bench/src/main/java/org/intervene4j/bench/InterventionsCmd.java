@@ -62,8 +62,31 @@ public final class InterventionsCmd implements Callable<Integer> {
     @Option(names = "--skip-libtorch", description = "time only our side of the DAS steps")
     boolean skipLibtorch;
 
+    /**
+     * Stack of the thread that runs the command. libtorch's {@code linalg_solve} of a 768 x 768
+     * matrix calls OpenBLAS's threaded LU, which needs more stack on the calling thread than the
+     * JVM's default 1 MB (it crashes the process with a segmentation fault otherwise).
+     */
+    private static final long STACK_BYTES = 256L << 20;
+
     @Override
     public Integer call() throws Exception {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = measure();
+            } catch (Throwable e) {
+                result[0] = e;
+            }
+        }, "bench-interventions", STACK_BYTES);
+        t.start();
+        t.join();
+        if (result[0] instanceof Exception e) throw e;
+        if (result[0] instanceof Throwable e) throw new RuntimeException(e);
+        return (Integer) result[0];
+    }
+
+    private Integer measure() throws Exception {
         if (runs < 5 || dasRuns < 1 || warmup < 1 || dasWarmup < 1) {
             throw new IllegalArgumentException("--runs must be >= 5, --das-runs >= 1, --warmup and --das-warmup >= 1");
         }
