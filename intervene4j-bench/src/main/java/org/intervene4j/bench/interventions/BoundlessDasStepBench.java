@@ -41,7 +41,40 @@ public final class BoundlessDasStepBench {
                          double steps_per_s, double libtorch_steps_per_s, double speedup_vs_libtorch,
                          double step_ms, double libtorch_step_ms,
                          double first_loss, double libtorch_first_loss, double first_loss_abs_diff, boolean loss_parity_ok,
-                         double last_loss, double libtorch_last_loss, int warmup_steps, int timed_steps) {}
+                         double last_loss, double libtorch_last_loss, int warmup_steps, int timed_steps,
+                         Phases phases_ms, Phases libtorch_phases_ms) {}
+
+    /**
+     * Median milliseconds of a step's parts: both forwards (source, then base with the
+     * intervention, rotation and mask included, and the loss), the backward, the Adam update.
+     */
+    public record Phases(double forward, double backward, double update) {}
+
+    /** Per-step phase durations (ms) of one side. */
+    private static final class PhaseTimes {
+        final double[] forward, backward, update;
+        int n;
+
+        PhaseTimes(int steps) {
+            forward = new double[steps];
+            backward = new double[steps];
+            update = new double[steps];
+        }
+
+        /** Records a step timed at {@code t0 < t1 < t2 < t3} (nanoTime), when recording. */
+        void add(boolean record, long t0, long t1, long t2, long t3) {
+            if (!record) return;
+            forward[n] = (t1 - t0) / 1e6;
+            backward[n] = (t2 - t1) / 1e6;
+            update[n] = (t3 - t2) / 1e6;
+            n++;
+        }
+
+        Phases medians() {
+            return new Phases(Timing.median(java.util.Arrays.copyOf(forward, n)), Timing.median(java.util.Arrays.copyOf(backward, n)),
+                    Timing.median(java.util.Arrays.copyOf(update, n)));
+        }
+    }
 
     static final double INITIAL_WIDTH = 0.5;
 
@@ -88,18 +121,22 @@ public final class BoundlessDasStepBench {
         double lastOurs = firstOurs, lastLib = firstLib;
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            lastOurs = ours.step();
+            lastOurs = ours.step(true);
             o[i] = (System.nanoTime() - t0) / 1e6;
             t0 = System.nanoTime();
-            lastLib = theirs.step();
+            lastLib = theirs.step(true);
             l[i] = (System.nanoTime() - t0) / 1e6;
         }
         System.out.printf("loss after %d steps: ours %.6f, libtorch %.6f%n", warmup + runs, lastOurs, lastLib);
         double om = Timing.median(o), lm = Timing.median(l);
         double diff = Math.abs(firstOurs - firstLib);
         boolean ok = diff <= 1e-3 * Math.max(1, Math.abs(firstLib));
+        Phases op = ours.times.medians(), lp = theirs.times.medians();
+        System.out.printf("phases (median ms): ours forward %.1f, backward %.1f, update %.1f; "
+                + "libtorch forward %.1f, backward %.1f, update %.1f%n", op.forward(), op.backward(), op.update(),
+                lp.forward(), lp.backward(), lp.update());
         return new Result(batch, seq, site.toString(), d, temperature, lr, 1000 / om, 1000 / lm, lm / om, om, lm,
-                firstOurs, firstLib, diff, ok, lastOurs, lastLib, warmup, runs);
+                firstOurs, firstLib, diff, ok, lastOurs, lastLib, warmup, runs, op, lp);
     }
 
     /** Our step: {@link IntervenableModel} + {@link BoundlessRotatedSpace} + our Adam. */
@@ -119,16 +156,27 @@ public final class BoundlessDasStepBench {
             opt = Adam.of(lr, rotation.weight(), das.rawWidths());
         }
 
+        final PhaseTimes times = new PhaseTimes(runs);
+
         double step() {
+            return step(false);
+        }
+
+        double step(boolean record) {
+            long t0 = System.nanoTime();
             opt.zeroGrad();
             double loss;
+            long t1, t2;
             try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
                 Tensor logits = im.run(base, List.of(source)).logits();          // [batch, seq, vocab]
                 Tensor ce = Ops.crossEntropy(logits.select(1, seq - 1), labels, -1);
+                t1 = System.nanoTime();
                 ce.backward();
                 loss = ce.item();
+                t2 = System.nanoTime();
             }
             opt.step();
+            times.add(record, t0, t1, t2, System.nanoTime());
             return loss;
         }
     }
@@ -155,8 +203,15 @@ public final class BoundlessDasStepBench {
             opt = new org.bytedeco.pytorch.Adam(new TensorVector(w, raw), new AdamOptions(lr));
         }
 
+        final PhaseTimes times = new PhaseTimes(runs);
+
         double step() {
+            return step(false);
+        }
+
+        double step(boolean record) {
             try (PointerScope scope = new PointerScope()) {
+                long t0 = System.nanoTime();
                 opt.zero_grad();
                 int last = seq - 1;
                 org.bytedeco.pytorch.Tensor[] sourceRows = new org.bytedeco.pytorch.Tensor[1];
@@ -179,9 +234,13 @@ public final class BoundlessDasStepBench {
                     return torch.cat(new TensorVector(x.narrow(1, 0, last), patched.unsqueeze(1)), 1);
                 });
                 org.bytedeco.pytorch.Tensor loss = torch.cross_entropy(logits.select(1, last), labels);
+                long t1 = System.nanoTime();
                 loss.backward();
+                float value = loss.item_float();
+                long t2 = System.nanoTime();
                 opt.step();
-                return loss.item_float();
+                times.add(record, t0, t1, t2, System.nanoTime());
+                return value;
             }
         }
 
