@@ -41,7 +41,7 @@ public final class InterventionsCmd implements Callable<Integer> {
     int seq;
     @Option(names = "--warmup", defaultValue = "3", description = "untimed rounds of the overhead forwards (default: 3)")
     int warmup;
-    @Option(names = "--runs", defaultValue = "9", description = "timed rounds of the overhead forwards, median kept (default: 9)")
+    @Option(names = "--runs", defaultValue = "15", description = "timed rounds of the overhead forwards, median kept (default: 15)")
     int runs;
     @Option(names = "--das-batch", defaultValue = "16", description = "batch of the DAS steps (default: 16)")
     int dasBatch;
@@ -49,7 +49,7 @@ public final class InterventionsCmd implements Callable<Integer> {
     int dasSeq;
     @Option(names = "--das-warmup", defaultValue = "2", description = "untimed DAS steps per side, the first gives the losses (default: 2)")
     int dasWarmup;
-    @Option(names = "--das-runs", defaultValue = "5", description = "timed DAS steps per side, median kept (default: 5)")
+    @Option(names = "--das-runs", defaultValue = "7", description = "timed DAS steps per side, median kept (default: 7)")
     int dasRuns;
     @Option(names = "--temperature", defaultValue = "50", description = "mask temperature τ (default: 50)")
     double temperature;

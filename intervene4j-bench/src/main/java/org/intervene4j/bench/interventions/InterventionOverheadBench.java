@@ -17,7 +17,8 @@ import org.intervene4j.site.Site;
  * What an intervention costs on top of a plain forward (ours only): a plain no-grad forward, the
  * same forward with a {@link Collect} at a site (every position), and a source + base
  * interchange ({@link Vanilla} at one position, one source forward). The three are timed in
- * rounds (one of each per round, so a change in the machine's load hits all alike), each run
+ * rounds (one of each per round, in a rotating order, so a change in the machine's load hits
+ * all alike), each run
  * inside {@code GradMode.off()} and its own {@link Arena}; the medians are kept.
  */
 public final class InterventionOverheadBench {
@@ -76,9 +77,14 @@ public final class InterventionOverheadBench {
         }
         double[] p = new double[runs], c = new double[runs], x = new double[runs];
         for (int i = 0; i < runs; i++) {
-            p[i] = time(plain);
-            c[i] = time(collecting);
-            x[i] = time(swapping);
+            // rotate the order each round, so no kind always follows the same one (cache state, JIT)
+            for (int j = 0; j < 3; j++) {
+                switch ((i + j) % 3) {
+                    case 0 -> p[i] = time(plain);
+                    case 1 -> c[i] = time(collecting);
+                    default -> x[i] = time(swapping);
+                }
+            }
         }
         double pm = Timing.median(p), cm = Timing.median(c), xm = Timing.median(x);
         return new Result(batch, seq, site.toString(), pm, cm, xm, cm / pm - 1, xm / pm, warmup, runs);
