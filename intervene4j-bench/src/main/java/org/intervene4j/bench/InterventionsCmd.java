@@ -59,8 +59,6 @@ public final class InterventionsCmd implements Callable<Integer> {
     Path cacheDir;
     @Option(names = "--seed", defaultValue = "42", description = "seed of the weights and inputs")
     long seed;
-    @Option(names = "--skip-libtorch", description = "time only our side of the DAS steps")
-    boolean skipLibtorch;
 
     /**
      * Stack of the thread that runs the command. libtorch's {@code linalg_solve} of a 768 x 768
@@ -95,6 +93,10 @@ public final class InterventionsCmd implements Callable<Integer> {
         WorkerPool.setGlobalThreads(threads);
         TorchSupport.setThreads(threads);
         Site where = Site.parse(site);
+        if (where.component() != org.intervene4j.site.Component.BLOCK_OUTPUT || where.heads()) {
+            // the libtorch side hooks only the residual stream after a block
+            throw new IllegalArgumentException("--site must be a blocks.L.block_output site, got '" + site + "'");
+        }
         Path dir = RandomCheckpoints.ensure(cacheDir, RandomCheckpoints.gpt2Small(), seed);
         CausalLM ours = Models.loadCausalLM(dir);
 
