@@ -244,16 +244,25 @@ public final class IntervenableModel {
             if (input.batch() != base.batch()) {
                 throw new IllegalArgumentException("source " + src + " has " + input.batch() + " examples but the base has " + base.batch());
             }
+            long needed = specs.stream().filter(s -> s.source() == which && s.intervention().needsSource()).count();
+            int[] read = {0};
             Sites reader = Sites.with(info.layers(), (site, x) -> {
                 for (int k = 0; k < specs.size(); k++) {
                     InterventionSpec s = specs.get(k);
                     if (s.source() != which || !s.intervention().needsSource() || !s.sourceSite().whole().equals(site)) continue;
                     RowSelection sel = select(k, s.sourceSite(), s.sourcePositions(), s.heads(), input, x.shape(), info);
                     rows.put(k, sel.gather(x));
+                    read[0]++;
                 }
+                // Every row this source feeds has been read: the rest of its forward would be wasted.
+                if (read[0] == needed) throw new SourceRead();
                 return x;
             });
-            model.forward(input, reader, null);
+            try {
+                model.forward(input, reader, null);
+            } catch (SourceRead done) {
+                // the source forward stopped after its last needed site
+            }
         }
         for (int k = 0; k < specs.size(); k++) {
             InterventionSpec s = specs.get(k);
@@ -263,6 +272,16 @@ public final class IntervenableModel {
             }
         }
         return rows;
+    }
+
+    /**
+     * Ends a source forward early once all its rows are read. Thrown by the reading hook and
+     * caught right around the forward; no stack trace, nothing escapes {@link #readSources}.
+     */
+    private static final class SourceRead extends RuntimeException {
+        SourceRead() {
+            super(null, null, false, false);
+        }
     }
 
     private static RowSelection select(int k, Site site, Positions positions, int[] heads, TokenBatch batch, int[] shape,
