@@ -24,8 +24,8 @@ import org.intervene4j.train.Orthogonal;
 
 /**
  * Training steps per second of Boundless DAS, ours against the same step written directly in
- * libtorch. One step, on both sides: a source forward (full model, as {@link IntervenableModel}
- * runs it) reading the site's last-position rows; a base forward whose last-position rows at the
+ * libtorch. One step, on both sides: a source forward up to the site (as {@link IntervenableModel}
+ * runs it: a source forward stops once its rows are read) reading the site's last-position rows; a base forward whose last-position rows at the
  * site become {@code b + (((s - b) R^T) ⊙ m) R}, with R the Cayley rotation of a trainable
  * {@code W [d, d]} ({@code A = W - W^T}, {@code R = (I + A)^{-1} (I - A)}, starting at W = 0)
  * and m the soft interval mask {@code σ((c - lo)/τ) σ((hi - c)/τ)}, {@code c_i = i + 1/2},
@@ -214,11 +214,8 @@ public final class BoundlessDasStepBench {
                 long t0 = System.nanoTime();
                 opt.zero_grad();
                 int last = seq - 1;
-                org.bytedeco.pytorch.Tensor[] sourceRows = new org.bytedeco.pytorch.Tensor[1];
-                lib.forward(source, site.layer(), x -> {
-                    sourceRows[0] = x.select(1, last);                                    // [batch, d]
-                    return x;
-                });
+                // the source runs only up to the site, as ours does (its forward stops once its rows are read)
+                org.bytedeco.pytorch.Tensor[] sourceRows = {lib.blockOutput(source, site.layer()).select(1, last)}; // [batch, d]
                 org.bytedeco.pytorch.Tensor a = w.sub(w.t());
                 org.bytedeco.pytorch.Tensor r = torch.linalg_solve(eye.add(a), eye.sub(a)); // (I + A)^{-1} (I - A)
                 org.bytedeco.pytorch.Tensor width = raw.exp().add(new Scalar(1f)).log();     // softplus, [1]

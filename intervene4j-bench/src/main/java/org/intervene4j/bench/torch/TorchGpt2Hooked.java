@@ -77,6 +77,14 @@ public final class TorchGpt2Hooked implements AutoCloseable {
         return torch.linear(x, lmHead);                                   // [b, s, vocab]
     }
 
+    /** The residual stream after block {@code layer} {@code [batch, seq, d]}: blocks after it are not run. */
+    public Tensor blockOutput(Tensor ids, int layer) {
+        long s = ids.size(1);
+        Tensor x = torch.embedding(wte, ids).add(wpe.narrow(0, 0, s));   // [b, s, d]
+        for (int l = 0; l <= layer; l++) x = block(l, x);
+        return x;
+    }
+
     private Tensor block(int l, Tensor x) {
         Block p = blocks[l];
         long b = x.size(0), s = x.size(1);
