@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.matmul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,8 +43,7 @@ public final class LowRankRotatedSpace implements Intervention {
         Rotations.checkSubspace(TYPE, subspace, rotation.rank());
         Tensor r = rotation.matrix();                              // [w, r]
         if (subspace != null) r = indexSelect(r, 1, subspace);     // [w, |S|]
-        Tensor coords = matmul(sub(source, base), r);              // [n, |S|]
-        return add(base, matmul(coords, r.transpose(0, 1)));
+        return Rotations.interchange(base, source, r, r.transpose(0, 1));
     }
 
     /** The current basis R {@code [w, r]} (orthonormal columns), differentiable. */

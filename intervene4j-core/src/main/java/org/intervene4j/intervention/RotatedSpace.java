@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.matmul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,9 +59,8 @@ public final class RotatedSpace implements Intervention {
         Rotations.checkRows(TYPE, base, source, w);
         Rotations.checkSubspace(TYPE, subspace, w);
         int[] dims = subspace != null ? subspace : Rotations.firstK(k);
-        Tensor rs = indexSelect(rotation.matrix(), 0, dims);           // [|S|, w] rows of the new basis
-        Tensor coords = matmul(sub(source, base), rs.transpose(0, 1)); // [n, |S|]
-        return add(base, matmul(coords, rs));
+        Tensor rs = indexSelect(rotation.matrix(), 0, dims); // [|S|, w] rows of the new basis
+        return Rotations.interchange(base, source, rs.transpose(0, 1), rs);
     }
 
     /** The current rotation R {@code [w, w]} (rows = basis), differentiable. */
