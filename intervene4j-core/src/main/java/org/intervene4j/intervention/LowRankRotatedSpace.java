@@ -14,16 +14,12 @@ import org.intervene4j.train.Orthogonal;
  * {@code [0, r)}); null uses all r. R is the first r columns of a Cayley rotation
  * ({@link Orthogonal} with rank r), so its columns stay orthonormal during training.
  */
-public final class LowRankRotatedSpace implements Intervention {
+public final class LowRankRotatedSpace extends RotationInterchange {
     public static final String TYPE = "low_rank_rotated_space";
-
-    private final Orthogonal rotation;
-    private final Tensor initial;
 
     /** @param rotation an {@link Orthogonal} whose rank is the subspace size */
     public LowRankRotatedSpace(Orthogonal rotation) {
-        this.rotation = rotation;
-        this.initial = rotation.initialRotation();
+        super(TYPE, rotation);
     }
 
     /** Starts at the first {@code rank} coordinate axes. */
@@ -51,28 +47,8 @@ public final class LowRankRotatedSpace implements Intervention {
         return rotation.matrix();
     }
 
-    public Orthogonal orthogonal() {
-        return rotation;
-    }
-
     public int rank() {
         return rotation.rank();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
-    }
-
-    /** {@code rotation.weight} [w, w] (trainable) and {@code rotation.initial} [w, w] (fixed, when not the axes). */
-    @Override
-    public Map<String, Tensor> parameters() {
-        return Rotations.parameters(rotation, initial);
     }
 
     /** {@code width}, {@code rank}. */

@@ -19,11 +19,9 @@ import org.intervene4j.train.Orthogonal;
  * exactly where b and s agree. R is a {@link Orthogonal} (Cayley) parametrization, so it stays
  * orthogonal whatever the optimizer does; train {@link #parameters()} {@code rotation.weight}.
  */
-public final class RotatedSpace implements Intervention {
+public final class RotatedSpace extends RotationInterchange {
     public static final String TYPE = "rotated_space";
 
-    private final Orthogonal rotation;
-    private final Tensor initial; // R0 [w, w] or null (identity start)
     private final int k;
 
     /**
@@ -31,6 +29,7 @@ public final class RotatedSpace implements Intervention {
      * @param k        rotated dims interchanged when the spec gives no subspace, 1..w
      */
     public RotatedSpace(Orthogonal rotation, int k) {
+        super(TYPE, rotation);
         if (rotation.rank() != rotation.dim()) {
             throw new IllegalArgumentException(TYPE + ": needs a full rotation, got rank " + rotation.rank() + " of " + rotation.dim()
                     + " (use LowRankRotatedSpace)");
@@ -38,8 +37,6 @@ public final class RotatedSpace implements Intervention {
         if (k < 1 || k > rotation.dim()) {
             throw new IllegalArgumentException(TYPE + ": k must be in [1, " + rotation.dim() + "], got " + k);
         }
-        this.rotation = rotation;
-        this.initial = rotation.initialRotation();
         this.k = k;
     }
 
@@ -68,33 +65,12 @@ public final class RotatedSpace implements Intervention {
         return rotation.matrix();
     }
 
-    /** The parametrization (its {@link Orthogonal#weight()} is the trainable leaf). */
-    public Orthogonal orthogonal() {
-        return rotation;
-    }
-
     public int k() {
         return k;
     }
 
     public int width() {
         return rotation.dim();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
-    }
-
-    /** {@code rotation.weight} [w, w] (trainable) and {@code rotation.initial} [w, w] (fixed, when not the identity). */
-    @Override
-    public Map<String, Tensor> parameters() {
-        return Rotations.parameters(rotation, initial);
     }
 
     /** {@code width}, {@code k}. */
