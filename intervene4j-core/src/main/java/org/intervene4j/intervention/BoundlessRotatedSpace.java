@@ -48,7 +48,7 @@ import org.intervene4j.train.Orthogonal;
  * <p><b>Penalty.</b> {@link #widthPenalty()} = Σ widths (fractions of D); Boundless DAS trains
  * with {@code loss = CE + λ Σ widths}, λ = 1.
  */
-public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Penalized, PerExampleVariables {
+public final class BoundlessRotatedSpace extends SoftMaskedInterchange implements Penalized, PerExampleVariables {
     public static final String TYPE = "boundless_rotated_space";
 
     private final Orthogonal rotation;
@@ -56,8 +56,6 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
     private final Tensor rawWidths; // [V], softplus(raw) = width as a fraction of D
     private final Tensor centers;   // [1, D] = i + 1/2
     private final Tensor cumulative; // [V, V] upper triangle of ones: hi = widths @ cumulative
-    private double temperature;
-    private boolean hard;
     private int[] perExample;
 
     /**
@@ -67,6 +65,7 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
      * @param temperature  starting τ > 0
      */
     public BoundlessRotatedSpace(Orthogonal rotation, int variables, double initialWidth, double temperature) {
+        super(TYPE);
         if (rotation.rank() != rotation.dim()) {
             throw new IllegalArgumentException(TYPE + ": needs a full rotation, got rank " + rotation.rank() + " of " + rotation.dim());
         }
@@ -107,7 +106,7 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
         if (subspace != null) {
             throw new IllegalArgumentException(TYPE + ": the learned intervals choose the subspace; the spec must give none");
         }
-        Tensor masks = hard ? hardMasks() : softMasks();                 // [V, D]
+        Tensor masks = hard() ? hardMasks() : softMasks();                 // [V, D]
         Tensor m = indexSelect(masks, 0, rowVariables(base.size(0)));   // [n, D]
         Tensor r = rotation.matrix();                                    // [D, D], rows = basis
         Tensor coords = matmul(sub(source, base), r.transpose(0, 1));   // [n, D]
@@ -136,7 +135,7 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
         Tensor w = widths().reshape(1, v);
         Tensor hi = scale(matmul(w, cumulative), d).reshape(v, 1);   // [V, 1] in dims
         Tensor lo = sub(hi, scale(w, d).reshape(v, 1));
-        float inv = (float) (1 / temperature);
+        float inv = (float) (1 / temperature());
         Tensor left = sigmoid(scale(sub(centers, lo), inv));           // [V, D]
         Tensor right = sigmoid(scale(sub(hi, centers), inv));
         return mul(left, right);
@@ -251,27 +250,6 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
         return rawWidths.size(0);
     }
 
-    @Override
-    public double temperature() {
-        return temperature;
-    }
-
-    @Override
-    public void setTemperature(double tau) {
-        if (!(tau > 0 && Double.isFinite(tau))) throw new IllegalArgumentException(TYPE + ": temperature must be > 0, got " + tau);
-        this.temperature = tau;
-    }
-
-    @Override
-    public boolean hard() {
-        return hard;
-    }
-
-    @Override
-    public void setHard(boolean hard) {
-        this.hard = hard;
-    }
-
     /** The current rotation R {@code [D, D]} (rows = basis), differentiable. */
     public Tensor rotation() {
         return rotation.matrix();
@@ -284,16 +262,6 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
     /** The trainable raw widths {@code [V]} (softplus gives the widths); a separate learning rate usually suits them. */
     public Tensor rawWidths() {
         return rawWidths;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
     }
 
     /** {@code rotation.weight}, {@code rotation.initial} (when not the identity), {@code raw_widths} [V]. */
@@ -310,8 +278,8 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("width", rotation.dim());
         c.put("variables", variables());
-        c.put("temperature", temperature);
-        c.put("hard", hard);
+        c.put("temperature", temperature());
+        c.put("hard", hard());
         c.put("dimension_counts", Arrays.stream(dimensionCounts()).boxed().toList());
         return c;
     }
@@ -321,13 +289,7 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
         int v = Rotations.intOf(config, "variables", TYPE);
         BoundlessRotatedSpace out = new BoundlessRotatedSpace(Rotations.rebuild(TYPE, w, w, params), v, 0.5 / v,
                 Rotations.doubleOf(config, "temperature", TYPE, 50));
-        Tensor raw = params.get("raw_widths");
-        if (raw == null || !Arrays.equals(raw.shape(), new int[] {v})) {
-            throw new IllegalArgumentException(TYPE + ": parameter 'raw_widths' [" + v + "] is missing or has another shape");
-        }
-        try (GradMode off = GradMode.off()) {
-            out.rawWidths.copyFrom(raw);
-        }
+        Rotations.copyInto(out.rawWidths, Rotations.requireParam(TYPE, params, "raw_widths", v));
         out.setHard(Boolean.TRUE.equals(config.get("hard")));
         return out;
     }
@@ -335,6 +297,6 @@ public final class BoundlessRotatedSpace implements Intervention, SoftMasked, Pe
     @Override
     public String toString() {
         return TYPE + "[width=" + rotation.dim() + ", variables=" + variables() + ", dims=" + List.of(Arrays.stream(dimensionCounts())
-                .boxed().toArray()) + ", τ=" + temperature + (hard ? ", hard" : "") + "]";
+                .boxed().toArray()) + ", τ=" + temperature() + (hard() ? ", hard" : "") + "]";
     }
 }

@@ -23,33 +23,25 @@ import org.intervene4j.train.Orthogonal;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of R.
  * Trainable: the rotation's weight and b.
  */
-public final class ConsReFT implements Intervention {
+public final class ConsReFT extends ReftIntervention {
     public static final String TYPE = "consreft";
-    private final ReftParams p;
 
     private ConsReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised ConsReFT. */
     public static ConsReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Orthogonal rotation = Orthogonal.random(rng, width, rank);
-        return new ConsReFT(new ReftParams(TYPE, width, rank, rotation, null, null,
-                Tensor.uniform(rng, 0f, 1f, rank).requiresGrad(true)));
+        return new ConsReFT(ReftParams.random(TYPE, rng, width, rank, true, false));
     }
 
     /** From its parts: R^T is {@code rotation.matrix()} [w, r], {@code bias} b [r]. */
     public static ConsReFT of(Orthogonal rotation, Tensor bias) {
-        return new ConsReFT(new ReftParams(TYPE, rotation.dim(), rotation.rank(), rotation, null, null, bias));
+        return new ConsReFT(ReftParams.ofRotation(TYPE, rotation, null, bias));
     }
 
     public Orthogonal rotation() {
         return p.rotation;
-    }
-
-    public Tensor bias() {
-        return p.bias;
     }
 
     @Override
@@ -60,23 +52,8 @@ public final class ConsReFT implements Intervention {
         return add(base, matmul(p.restrict(delta, subspace), rt.transpose(0, 1)));
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved ConsReFT (config {@code width}, {@code rank}; parameters rotation.*, bias). */
     public static ConsReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new ConsReFT(ReftParams.load(TYPE, config, params, true, false, false));
+        return new ConsReFT(ReftParams.load(TYPE, config, params, true, false));
     }
 }

@@ -26,25 +26,21 @@ import org.intervene4j.train.Orthogonal;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of R.
  * Trainable: the rotation's weight, W and b.
  */
-public final class DiReFT implements Intervention {
+public final class DiReFT extends ReftIntervention {
     public static final String TYPE = "direft";
-    private final ReftParams p;
 
     private DiReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised DiReFT. */
     public static DiReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Orthogonal rotation = Orthogonal.random(rng, width, rank);
-        return new DiReFT(new ReftParams(TYPE, width, rank, rotation, null, ReftParams.linearInit(rng, width, rank, width),
-                ReftParams.linearInit(rng, width, rank)));
+        return new DiReFT(ReftParams.random(TYPE, rng, width, rank, true, true));
     }
 
     /** From its parts: R^T is {@code rotation.matrix()} [w, r], {@code weight} W [r, w], {@code bias} b [r]. */
     public static DiReFT of(Orthogonal rotation, Tensor weight, Tensor bias) {
-        return new DiReFT(new ReftParams(TYPE, rotation.dim(), rotation.rank(), rotation, null, weight, bias));
+        return new DiReFT(ReftParams.ofRotation(TYPE, rotation, weight, bias));
     }
 
     public Orthogonal rotation() {
@@ -55,10 +51,6 @@ public final class DiReFT implements Intervention {
         return p.weight;
     }
 
-    public Tensor bias() {
-        return p.bias;
-    }
-
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
@@ -66,23 +58,8 @@ public final class DiReFT implements Intervention {
         return add(base, matmul(p.restrict(delta, subspace), p.rotationT().transpose(0, 1)));
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved DiReFT (config {@code width}, {@code rank}; parameters rotation.*, weight, bias). */
     public static DiReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new DiReFT(ReftParams.load(TYPE, config, params, true, false, true));
+        return new DiReFT(ReftParams.load(TYPE, config, params, true, true));
     }
 }

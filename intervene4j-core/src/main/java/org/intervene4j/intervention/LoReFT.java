@@ -28,25 +28,21 @@ import org.intervene4j.train.Orthogonal;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of R.
  * Trainable: the rotation's weight, W and b.
  */
-public final class LoReFT implements Intervention {
+public final class LoReFT extends ReftIntervention {
     public static final String TYPE = "loreft";
-    private final ReftParams p;
 
     private LoReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised LoReFT of rank {@code rank} on rows of width {@code width}. */
     public static LoReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Orthogonal rotation = Orthogonal.random(rng, width, rank);
-        return new LoReFT(new ReftParams(TYPE, width, rank, rotation, null, ReftParams.linearInit(rng, width, rank, width),
-                ReftParams.linearInit(rng, width, rank)));
+        return new LoReFT(ReftParams.random(TYPE, rng, width, rank, true, true));
     }
 
     /** A LoReFT from its parts: R^T is {@code rotation.matrix()} [w, r], {@code weight} W [r, w], {@code bias} b [r]. */
     public static LoReFT of(Orthogonal rotation, Tensor weight, Tensor bias) {
-        return new LoReFT(new ReftParams(TYPE, rotation.dim(), rotation.rank(), rotation, null, weight, bias));
+        return new LoReFT(ReftParams.ofRotation(TYPE, rotation, weight, bias));
     }
 
     public Orthogonal rotation() {
@@ -57,10 +53,6 @@ public final class LoReFT implements Intervention {
         return p.weight;
     }
 
-    public Tensor bias() {
-        return p.bias;
-    }
-
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
@@ -69,23 +61,8 @@ public final class LoReFT implements Intervention {
         return add(base, matmul(p.restrict(delta, subspace), rt.transpose(0, 1)));
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved LoReFT (config {@code width}, {@code rank}; see {@link #parameters()}). */
     public static LoReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new LoReFT(ReftParams.load(TYPE, config, params, true, false, true));
+        return new LoReFT(ReftParams.load(TYPE, config, params, true, true));
     }
 }

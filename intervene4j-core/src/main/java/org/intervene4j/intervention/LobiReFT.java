@@ -22,33 +22,25 @@ import org.intervene4j.train.Orthogonal;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those entries of b.
  * Trainable: the rotation's weight and b.
  */
-public final class LobiReFT implements Intervention {
+public final class LobiReFT extends ReftIntervention {
     public static final String TYPE = "lobireft";
-    private final ReftParams p;
 
     private LobiReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised LobiReFT. */
     public static LobiReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Orthogonal rotation = Orthogonal.random(rng, width, rank);
-        return new LobiReFT(new ReftParams(TYPE, width, rank, rotation, null, null,
-                Tensor.uniform(rng, 0f, 1f, rank).requiresGrad(true)));
+        return new LobiReFT(ReftParams.random(TYPE, rng, width, rank, true, false));
     }
 
     /** From its parts: R^T is {@code rotation.matrix()} [w, r], {@code bias} b [r]. */
     public static LobiReFT of(Orthogonal rotation, Tensor bias) {
-        return new LobiReFT(new ReftParams(TYPE, rotation.dim(), rotation.rank(), rotation, null, null, bias));
+        return new LobiReFT(ReftParams.ofRotation(TYPE, rotation, null, bias));
     }
 
     public Orthogonal rotation() {
         return p.rotation;
-    }
-
-    public Tensor bias() {
-        return p.bias;
     }
 
     @Override
@@ -58,23 +50,8 @@ public final class LobiReFT implements Intervention {
         return add(base, matmul(b, p.rotationT().transpose(0, 1)));          // + R^T b, broadcast over rows
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved LobiReFT (config {@code width}, {@code rank}; parameters rotation.*, bias). */
     public static LobiReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new LobiReFT(ReftParams.load(TYPE, config, params, true, false, false));
+        return new LobiReFT(ReftParams.load(TYPE, config, params, true, false));
     }
 }

@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.matmul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +14,12 @@ import org.intervene4j.train.Orthogonal;
  * {@code [0, r)}); null uses all r. R is the first r columns of a Cayley rotation
  * ({@link Orthogonal} with rank r), so its columns stay orthonormal during training.
  */
-public final class LowRankRotatedSpace implements Intervention {
+public final class LowRankRotatedSpace extends RotationInterchange {
     public static final String TYPE = "low_rank_rotated_space";
-
-    private final Orthogonal rotation;
-    private final Tensor initial;
 
     /** @param rotation an {@link Orthogonal} whose rank is the subspace size */
     public LowRankRotatedSpace(Orthogonal rotation) {
-        this.rotation = rotation;
-        this.initial = rotation.initialRotation();
+        super(TYPE, rotation);
     }
 
     /** Starts at the first {@code rank} coordinate axes. */
@@ -46,8 +39,7 @@ public final class LowRankRotatedSpace implements Intervention {
         Rotations.checkSubspace(TYPE, subspace, rotation.rank());
         Tensor r = rotation.matrix();                              // [w, r]
         if (subspace != null) r = indexSelect(r, 1, subspace);     // [w, |S|]
-        Tensor coords = matmul(sub(source, base), r);              // [n, |S|]
-        return add(base, matmul(coords, r.transpose(0, 1)));
+        return Rotations.interchange(base, source, r, r.transpose(0, 1));
     }
 
     /** The current basis R {@code [w, r]} (orthonormal columns), differentiable. */
@@ -55,28 +47,8 @@ public final class LowRankRotatedSpace implements Intervention {
         return rotation.matrix();
     }
 
-    public Orthogonal orthogonal() {
-        return rotation;
-    }
-
     public int rank() {
         return rotation.rank();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
-    }
-
-    /** {@code rotation.weight} [w, w] (trainable) and {@code rotation.initial} [w, w] (fixed, when not the axes). */
-    @Override
-    public Map<String, Tensor> parameters() {
-        return Rotations.parameters(rotation, initial);
     }
 
     /** {@code width}, {@code rank}. */

@@ -24,25 +24,21 @@ import org.intervene4j.engine.Tensor;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of W2.
  * Trainable: W1, W2 and b.
  */
-public final class NoReFT implements Intervention {
+public final class NoReFT extends ReftIntervention {
     public static final String TYPE = "noreft";
-    private final ReftParams p;
 
     private NoReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised NoReFT. */
     public static NoReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Tensor w2 = ReftParams.linearInit(rng, width, rank, width);
-        return new NoReFT(new ReftParams(TYPE, width, rank, null, w2, ReftParams.linearInit(rng, width, rank, width),
-                ReftParams.linearInit(rng, width, rank)));
+        return new NoReFT(ReftParams.random(TYPE, rng, width, rank, false, true));
     }
 
     /** From its parts: {@code projection} W2 [r, w], {@code weight} W1 [r, w], {@code bias} b [r]. */
     public static NoReFT of(Tensor projection, Tensor weight, Tensor bias) {
-        return new NoReFT(new ReftParams(TYPE, projection.size(1), projection.size(0), null, projection, weight, bias));
+        return new NoReFT(ReftParams.ofProjection(TYPE, projection, weight, bias));
     }
 
     public Tensor projection() {
@@ -53,10 +49,6 @@ public final class NoReFT implements Intervention {
         return p.weight;
     }
 
-    public Tensor bias() {
-        return p.bias;
-    }
-
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
@@ -64,23 +56,8 @@ public final class NoReFT implements Intervention {
         return add(base, matmul(p.restrict(delta, subspace), p.projection));
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved NoReFT (config {@code width}, {@code rank}; parameters projection, weight, bias). */
     public static NoReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new NoReFT(ReftParams.load(TYPE, config, params, false, true, true));
+        return new NoReFT(ReftParams.load(TYPE, config, params, false, true));
     }
 }

@@ -24,25 +24,21 @@ import org.intervene4j.engine.Tensor;
  * <p>Takes no source. A subspace (indices in {@code 0..r-1}) keeps only those rows of W2.
  * Trainable: W1, W2 and b.
  */
-public final class NodiReFT implements Intervention {
+public final class NodiReFT extends ReftIntervention {
     public static final String TYPE = "nodireft";
-    private final ReftParams p;
 
     private NodiReFT(ReftParams p) {
-        this.p = p;
+        super(p);
     }
 
     /** A freshly initialised NodiReFT. */
     public static NodiReFT random(Random rng, int width, int rank) {
-        ReftParams.checkSizes(TYPE, width, rank);
-        Tensor w2 = ReftParams.linearInit(rng, width, rank, width);
-        return new NodiReFT(new ReftParams(TYPE, width, rank, null, w2, ReftParams.linearInit(rng, width, rank, width),
-                ReftParams.linearInit(rng, width, rank)));
+        return new NodiReFT(ReftParams.random(TYPE, rng, width, rank, false, true));
     }
 
     /** From its parts: {@code projection} W2 [r, w], {@code weight} W1 [r, w], {@code bias} b [r]. */
     public static NodiReFT of(Tensor projection, Tensor weight, Tensor bias) {
-        return new NodiReFT(new ReftParams(TYPE, projection.size(1), projection.size(0), null, projection, weight, bias));
+        return new NodiReFT(ReftParams.ofProjection(TYPE, projection, weight, bias));
     }
 
     public Tensor projection() {
@@ -53,10 +49,6 @@ public final class NodiReFT implements Intervention {
         return p.weight;
     }
 
-    public Tensor bias() {
-        return p.bias;
-    }
-
     @Override
     public Tensor apply(Tensor base, Tensor source, int[] subspace) {
         p.checkRows(base);
@@ -64,23 +56,8 @@ public final class NodiReFT implements Intervention {
         return add(base, matmul(p.restrict(delta, subspace), p.projection));
     }
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Map<String, Tensor> parameters() {
-        return p.parameters();
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        return p.config();
-    }
-
     /** Rebuilds a saved NodiReFT (config {@code width}, {@code rank}; parameters projection, weight, bias). */
     public static NodiReFT fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
-        return new NodiReFT(ReftParams.load(TYPE, config, params, false, true, true));
+        return new NodiReFT(ReftParams.load(TYPE, config, params, false, true));
     }
 }

@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.matmul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -83,8 +80,7 @@ public final class PcaRotatedSpace implements Intervention {
         Rotations.checkRows(TYPE, base, source, w);
         Rotations.checkSubspace(TYPE, subspace, w);
         Tensor p = indexSelect(components, 0, subspace != null ? subspace : Rotations.firstK(k)); // [|S|, w]
-        Tensor coords = matmul(sub(source, base), p.transpose(0, 1));
-        return add(base, matmul(coords, p));
+        return Rotations.interchange(base, source, p.transpose(0, 1), p);
     }
 
     /** Principal axes as rows {@code [w, w]}, by decreasing variance (fixed). */
@@ -137,10 +133,7 @@ public final class PcaRotatedSpace implements Intervention {
 
     public static PcaRotatedSpace fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
         int w = Rotations.intOf(config, "width", TYPE);
-        Tensor c = params.get("components");
-        if (c == null || !Arrays.equals(c.shape(), new int[] {w, w})) {
-            throw new IllegalArgumentException(TYPE + ": parameter 'components' [" + w + ", " + w + "] is missing or has another shape");
-        }
+        Tensor c = Rotations.requireParam(TYPE, params, "components", w, w);
         Tensor v = params.get("variances");
         Tensor m = params.get("mean");
         return new PcaRotatedSpace(c.persist(), v != null ? v.persist() : Tensor.zerosPersistent(w),

@@ -48,15 +48,40 @@ final class ReftParams {
         }
     }
 
-    static void checkSizes(String type, int width, int rank) {
+    private static void checkSizes(String type, int width, int rank) {
         if (width < 1) throw new IllegalArgumentException(type + ": width must be >= 1, got " + width);
         if (rank < 1 || rank > width) throw new IllegalArgumentException(type + ": rank must be in [1, " + width + "], got " + rank);
     }
 
     /** U(-1/sqrt(w), 1/sqrt(w)) values that require grad: nn.Linear's default initialisation. */
-    static Tensor linearInit(Random rng, int width, int... shape) {
+    private static Tensor linearInit(Random rng, int width, int... shape) {
         float bound = (float) (1 / Math.sqrt(width));
         return Tensor.uniform(rng, -bound, bound, shape).requiresGrad(true);
+    }
+
+    /**
+     * Freshly initialised parts, drawn from {@code rng} in pyreft's order: R random orthogonal
+     * when {@code orthogonal} (else an unconstrained projection W2 with nn.Linear's
+     * initialisation), then W when {@code hasWeight}, then b: nn.Linear's initialisation when
+     * it is W's bias, {@code U(0, 1)} for the bias-only types.
+     */
+    static ReftParams random(String type, Random rng, int width, int rank, boolean orthogonal, boolean hasWeight) {
+        checkSizes(type, width, rank);
+        Orthogonal rotation = orthogonal ? Orthogonal.random(rng, width, rank) : null;
+        Tensor projection = orthogonal ? null : linearInit(rng, width, rank, width);
+        Tensor weight = hasWeight ? linearInit(rng, width, rank, width) : null;
+        Tensor bias = hasWeight ? linearInit(rng, width, rank) : Tensor.uniform(rng, 0f, 1f, rank).requiresGrad(true);
+        return new ReftParams(type, width, rank, rotation, projection, weight, bias);
+    }
+
+    /** Parts around an orthonormal R (R^T is {@code rotation.matrix()} [w, r]); {@code weight} may be null. */
+    static ReftParams ofRotation(String type, Orthogonal rotation, Tensor weight, Tensor bias) {
+        return new ReftParams(type, rotation.dim(), rotation.rank(), rotation, null, weight, bias);
+    }
+
+    /** Parts around an unconstrained projection W2 [r, w]. */
+    static ReftParams ofProjection(String type, Tensor projection, Tensor weight, Tensor bias) {
+        return new ReftParams(type, projection.size(1), projection.size(0), null, projection, weight, bias);
     }
 
     /** R^T [w, r], differentiable with respect to the rotation's weight. */
@@ -114,17 +139,18 @@ final class ReftParams {
     /**
      * Rebuilds saved parts: {@code rotation.weight} [w, w] (and {@code rotation.initial} [w, w]
      * when training started from a random rotation), {@code projection}, {@code weight} [r, w],
-     * {@code bias} [r]. Rebuilt tensors are trainable leaves.
+     * {@code bias} [r]. Rebuilt tensors are trainable leaves. {@code orthogonal} and {@code hasWeight}
+     * as in {@link #random}.
      */
-    static ReftParams load(String type, Map<String, Object> config, Map<String, Tensor> params, boolean hasRotation,
-                           boolean hasProjection, boolean hasWeight) {
+    static ReftParams load(String type, Map<String, Object> config, Map<String, Tensor> params, boolean orthogonal,
+                           boolean hasWeight) {
         ConfigReader r = new ConfigReader(type, config, params);
         r.checkType();
         int w = r.positiveInt("width");
         int k = r.positiveInt("rank");
         if (k > w) throw new IllegalArgumentException(type + ": config field 'rank' must be <= width " + w + ", got " + k);
         Orthogonal rotation = null;
-        if (hasRotation) {
+        if (orthogonal) {
             Tensor weight = r.tensor("rotation.weight", w, w);
             Tensor initial = r.optionalTensor("rotation.initial", w, w);
             rotation = new Orthogonal(w, k, initial);
@@ -132,7 +158,7 @@ final class ReftParams {
                 rotation.weight().copyFrom(weight);
             }
         }
-        Tensor projection = hasProjection ? r.tensor("projection", k, w).requiresGrad(true) : null;
+        Tensor projection = orthogonal ? null :  r.tensor("projection", k, w).requiresGrad(true);
         Tensor weight = hasWeight ? r.tensor("weight", k, w).requiresGrad(true) : null;
         Tensor bias = r.tensor("bias", k).requiresGrad(true);
         return new ReftParams(type, w, k, rotation, projection, weight, bias);

@@ -1,9 +1,6 @@
 package org.intervene4j.intervention;
 
-import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.indexSelect;
-import static org.intervene4j.engine.Ops.matmul;
-import static org.intervene4j.engine.Ops.sub;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,11 +19,9 @@ import org.intervene4j.train.Orthogonal;
  * exactly where b and s agree. R is a {@link Orthogonal} (Cayley) parametrization, so it stays
  * orthogonal whatever the optimizer does; train {@link #parameters()} {@code rotation.weight}.
  */
-public final class RotatedSpace implements Intervention {
+public final class RotatedSpace extends RotationInterchange {
     public static final String TYPE = "rotated_space";
 
-    private final Orthogonal rotation;
-    private final Tensor initial; // R0 [w, w] or null (identity start)
     private final int k;
 
     /**
@@ -34,6 +29,7 @@ public final class RotatedSpace implements Intervention {
      * @param k        rotated dims interchanged when the spec gives no subspace, 1..w
      */
     public RotatedSpace(Orthogonal rotation, int k) {
+        super(TYPE, rotation);
         if (rotation.rank() != rotation.dim()) {
             throw new IllegalArgumentException(TYPE + ": needs a full rotation, got rank " + rotation.rank() + " of " + rotation.dim()
                     + " (use LowRankRotatedSpace)");
@@ -41,8 +37,6 @@ public final class RotatedSpace implements Intervention {
         if (k < 1 || k > rotation.dim()) {
             throw new IllegalArgumentException(TYPE + ": k must be in [1, " + rotation.dim() + "], got " + k);
         }
-        this.rotation = rotation;
-        this.initial = rotation.initialRotation();
         this.k = k;
     }
 
@@ -62,19 +56,13 @@ public final class RotatedSpace implements Intervention {
         Rotations.checkRows(TYPE, base, source, w);
         Rotations.checkSubspace(TYPE, subspace, w);
         int[] dims = subspace != null ? subspace : Rotations.firstK(k);
-        Tensor rs = indexSelect(rotation.matrix(), 0, dims);           // [|S|, w] rows of the new basis
-        Tensor coords = matmul(sub(source, base), rs.transpose(0, 1)); // [n, |S|]
-        return add(base, matmul(coords, rs));
+        Tensor rs = indexSelect(rotation.matrix(), 0, dims); // [|S|, w] rows of the new basis
+        return Rotations.interchange(base, source, rs.transpose(0, 1), rs);
     }
 
     /** The current rotation R {@code [w, w]} (rows = basis), differentiable. */
     public Tensor rotation() {
         return rotation.matrix();
-    }
-
-    /** The parametrization (its {@link Orthogonal#weight()} is the trainable leaf). */
-    public Orthogonal orthogonal() {
-        return rotation;
     }
 
     public int k() {
@@ -83,22 +71,6 @@ public final class RotatedSpace implements Intervention {
 
     public int width() {
         return rotation.dim();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
-    }
-
-    /** {@code rotation.weight} [w, w] (trainable) and {@code rotation.initial} [w, w] (fixed, when not the identity). */
-    @Override
-    public Map<String, Tensor> parameters() {
-        return Rotations.parameters(rotation, initial);
     }
 
     /** {@code width}, {@code k}. */

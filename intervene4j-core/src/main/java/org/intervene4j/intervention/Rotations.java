@@ -1,5 +1,9 @@
 package org.intervene4j.intervention;
 
+import static org.intervene4j.engine.Ops.add;
+import static org.intervene4j.engine.Ops.matmul;
+import static org.intervene4j.engine.Ops.sub;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,10 +39,35 @@ final class Rotations {
                     + ", expected [" + width + ", " + width + "]");
         }
         Orthogonal rot = new Orthogonal(width, rank, params.get(INITIAL));
-        try (GradMode off = GradMode.off()) {
-            rot.weight().copyFrom(w);
-        }
+        copyInto(rot.weight(), w);
         return rot;
+    }
+
+    /** The saved tensor {@code name}, which must be there with this shape. */
+    static Tensor requireParam(String type, Map<String, Tensor> params, String name, int... shape) {
+        Tensor t = params.get(name);
+        if (t == null || !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(type + ": parameter '" + name + "' " + Arrays.toString(shape)
+                    + " is missing or has another shape");
+        }
+        return t;
+    }
+
+    /** Copies saved values into a trainable leaf, with grad mode off so that it stays a leaf. */
+    static void copyInto(Tensor leaf, Tensor saved) {
+        try (GradMode off = GradMode.off()) {
+            leaf.copyFrom(saved);
+        }
+    }
+
+    /**
+     * Swaps in source's component along a subspace: {@code base + ((source − base) toCoords) fromCoords},
+     * with {@code toCoords} [w, k] the subspace's orthonormal basis as columns and {@code fromCoords}
+     * [k, w] the same as rows. Returns base exactly where base and source agree.
+     */
+    static Tensor interchange(Tensor base, Tensor source, Tensor toCoords, Tensor fromCoords) {
+        Tensor coords = matmul(sub(source, base), toCoords); // [n, k]
+        return add(base, matmul(coords, fromCoords));
     }
 
     /** Checks that rows of width {@code w} fit a rotation of size {@code d}. */

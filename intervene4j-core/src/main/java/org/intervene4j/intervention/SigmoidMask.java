@@ -11,7 +11,6 @@ import static org.intervene4j.engine.Ops.where;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.intervene4j.engine.GradMode;
 import org.intervene4j.engine.Tensor;
 
 /**
@@ -22,12 +21,10 @@ import org.intervene4j.engine.Tensor;
  * {@link #maskSum()} is the usual sparsity term, left for the caller to weight (it is not a
  * {@link Penalized} term because its scale depends on the width).
  */
-public final class SigmoidMask implements Intervention, SoftMasked {
+public final class SigmoidMask extends SoftMaskedInterchange {
     public static final String TYPE = "sigmoid_mask";
 
     private final Tensor logits; // [w]
-    private double temperature;
-    private boolean hard;
 
     /**
      * @param width       row width
@@ -35,6 +32,7 @@ public final class SigmoidMask implements Intervention, SoftMasked {
      * @param temperature τ > 0
      */
     public SigmoidMask(int width, float initial, double temperature) {
+        super(TYPE);
         if (width < 1) throw new IllegalArgumentException(TYPE + ": width must be >= 1, got " + width);
         this.logits = Tensor.zerosPersistent(width);
         Arrays.fill(logits.data(), initial);
@@ -54,13 +52,13 @@ public final class SigmoidMask implements Intervention, SoftMasked {
         Rotations.checkSubspace(TYPE, subspace, w);
         Tensor m = mask();
         if (subspace != null) m = mul(m, SubspaceMask.of(w, subspace));
-        if (hard) return where(m, source, base); // exact copies of the selected values
+        if (hard()) return where(m, source, base); // exact copies of the selected values
         return add(base, mul(sub(source, base), m));
     }
 
     /** The mask {@code [w]}: soft (differentiable) or hard, per {@link #hard()}. */
     public Tensor mask() {
-        if (!hard) return sigmoid(scale(logits, (float) (1 / temperature)));
+        if (!hard()) return sigmoid(scale(logits, (float) (1 / temperature())));
         int w = logits.size(0);
         Tensor m = Tensor.zeros(w);
         float[] l = logits.toFloatArray();
@@ -70,7 +68,7 @@ public final class SigmoidMask implements Intervention, SoftMasked {
 
     /** Σ m, differentiable (soft mask): the sparsity penalty a trainer may weight. */
     public Tensor maskSum() {
-        return sum(sigmoid(scale(logits, (float) (1 / temperature))));
+        return sum(sigmoid(scale(logits, (float) (1 / temperature()))));
     }
 
     /** The trainable logits w {@code [width]}. */
@@ -84,37 +82,6 @@ public final class SigmoidMask implements Intervention, SoftMasked {
         return java.util.stream.IntStream.range(0, l.length).filter(i -> l[i] > 0).toArray();
     }
 
-    @Override
-    public double temperature() {
-        return temperature;
-    }
-
-    @Override
-    public void setTemperature(double tau) {
-        if (!(tau > 0 && Double.isFinite(tau))) throw new IllegalArgumentException(TYPE + ": temperature must be > 0, got " + tau);
-        this.temperature = tau;
-    }
-
-    @Override
-    public boolean hard() {
-        return hard;
-    }
-
-    @Override
-    public void setHard(boolean hard) {
-        this.hard = hard;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean needsSource() {
-        return true;
-    }
-
     /** {@code logits} [w] (trainable). */
     @Override
     public Map<String, Tensor> parameters() {
@@ -126,21 +93,15 @@ public final class SigmoidMask implements Intervention, SoftMasked {
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("width", logits.size(0));
-        c.put("temperature", temperature);
-        c.put("hard", hard);
+        c.put("temperature", temperature());
+        c.put("hard", hard());
         return c;
     }
 
     public static SigmoidMask fromConfig(Map<String, Object> config, Map<String, Tensor> params) {
         int w = Rotations.intOf(config, "width", TYPE);
         SigmoidMask out = new SigmoidMask(w, 0f, Rotations.doubleOf(config, "temperature", TYPE, 1));
-        Tensor l = params.get("logits");
-        if (l == null || !Arrays.equals(l.shape(), new int[] {w})) {
-            throw new IllegalArgumentException(TYPE + ": parameter 'logits' [" + w + "] is missing or has another shape");
-        }
-        try (GradMode off = GradMode.off()) {
-            out.logits.copyFrom(l);
-        }
+        Rotations.copyInto(out.logits, Rotations.requireParam(TYPE, params, "logits", w));
         out.setHard(Boolean.TRUE.equals(config.get("hard")));
         return out;
     }
