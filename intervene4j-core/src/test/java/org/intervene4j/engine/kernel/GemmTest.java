@@ -51,36 +51,12 @@ class GemmTest {
 
         /** Max over C of |got - float64 reference| / scale; also checks the padding is untouched. */
         double error(float[] got, boolean accumulate) {
-            double worst = 0;
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    double scale = 0;
-                    for (int p = 0; p < k; p++) {
-                        double t = (double) a[aOff + i * aRow + p * aCol] * b[bOff + p * bRow + j * bCol];
-                        sum += t;
-                        scale += Math.abs(t);
-                    }
-                    int o = cOff + i * ldc + j;
-                    if (accumulate) {
-                        sum += c0[o];
-                        scale += Math.abs(c0[o]);
-                    }
-                    worst = Math.max(worst, Math.abs(got[o] - sum) / Math.max(scale, 1e-30));
-                }
-            }
-            for (int idx = 0; idx < got.length; idx++) {
-                boolean inside = idx >= cOff && (idx - cOff) % ldc < n && (idx - cOff) / ldc < m;
-                if (!inside) assertThat(got[idx]).as("C padding at %d must be untouched", idx).isEqualTo(c0[idx]);
-            }
-            return worst;
+            return GemmReference.relativeError(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c0, cOff, ldc, accumulate, got);
         }
     }
 
     private static float[] random(Random rng, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
-        return x;
+        return GemmReference.random(rng, n);
     }
 
     @Test
