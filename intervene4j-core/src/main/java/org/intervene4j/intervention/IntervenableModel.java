@@ -59,6 +59,23 @@ public final class IntervenableModel {
         return specs;
     }
 
+    /**
+     * True when some spec writes or reads the {@code final_norm} or {@code logits} site. Those
+     * sites see only the kept positions of a batch with a logits selection
+     * ({@link TokenBatch#withLogitsAt}), so callers that select logits for speed fall back to
+     * full logits for such specs.
+     */
+    public boolean actsOnLogitsSites() {
+        for (InterventionSpec s : specs) {
+            if (isLogitsSite(s.site()) || isLogitsSite(s.sourceSite())) return true;
+        }
+        return false;
+    }
+
+    private static boolean isLogitsSite(Site site) {
+        return site != null && (site.component() == Component.FINAL_NORM || site.component() == Component.LOGITS);
+    }
+
     /** Every trainable tensor of the placed interventions, each once (shared interventions count once). */
     public Map<String, Tensor> parameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -30,6 +30,7 @@ final class InterventionGeneration {
     private final List<InterventionSpec> specs;
     private final int promptLength;
     private final boolean everyNewToken;
+    private final boolean prefillAllLogits;         // some spec acts at final_norm/logits
     private final int[][] basePositions;            // per spec: absolute positions
     private final Map<Integer, Tensor> sourceRows;  // per spec: [positions * heads, w]
     private final Map<Integer, List<float[]>> collectedRows = new HashMap<>();
@@ -43,6 +44,7 @@ final class InterventionGeneration {
         this.specs = im.specs();
         this.promptLength = prompt.length;
         this.everyNewToken = everyNewToken;
+        this.prefillAllLogits = im.actsOnLogitsSites();
         this.fullPrompt = prompt.clone();
         try (org.intervene4j.engine.GradMode off = org.intervene4j.engine.GradMode.off()) {
             sourceRows = im.readSources(TokenBatch.of(prompt), sources);
@@ -75,7 +77,8 @@ final class InterventionGeneration {
             int past = produced == 0 ? 0 : promptLength + produced - 1;
             return step(site, x, past);
         });
-        int[] tokens = Generator.generate(model, fullPrompt, maxNewTokens, sampler, eosId, sites, next -> {
+        // specs at final_norm/logits need those sites over the whole prompt, not just its last position
+        int[] tokens = Generator.generate(model, fullPrompt, maxNewTokens, sampler, eosId, sites, prefillAllLogits, next -> {
             produced++;
             if (onToken != null) onToken.accept(next);
         });

@@ -39,6 +39,12 @@ final class RowSelection {
         int b = activationShape[0];
         int s = activationShape[1];
         int width = activationShape[2];
+        if (s != batch.seq()) {
+            // a logits selection leaves final_norm and logits with fewer columns than the batch
+            throw new IllegalArgumentException("intervention " + specIndex + " at " + site + ": the activation has " + s
+                    + " columns but the batch has " + batch.seq() + (batch.hasLogitsSelection()
+                    ? " (the batch keeps logits at selected positions only; drop the selection to intervene at " + site + ")" : ""));
+        }
         int[] hs = null;
         if (site.heads()) {
             if (width != heads * headDim) {

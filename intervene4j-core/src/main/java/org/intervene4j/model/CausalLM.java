@@ -15,6 +15,13 @@ public interface CausalLM {
      * routed through {@code sites}. With a {@code cache}, earlier tokens are read from it and
      * this batch's keys and values are appended (the batch must be built with
      * {@link TokenBatch#afterPast}).
+     *
+     * <p>When the batch carries a logits selection ({@link TokenBatch#withLogitsAt},
+     * {@link TokenBatch#withSharedLogitsAt}) of {@code k} positions per example, the last hidden
+     * state is cut to those rows right before the final norm: the result is
+     * {@code [batch, k, vocab]} in selection order, equal to the matching rows of the full logits,
+     * and the {@code final_norm} and {@code logits} sites see only those rows
+     * ({@code [batch, k, ...]}). Every other site, and the cache, still cover every column.
      */
     Tensor forward(TokenBatch batch, Sites sites, KvCache cache);
 

@@ -10,6 +10,11 @@ import org.intervene4j.engine.Tensor;
  *
  * <p>With a KV cache, {@code past[i]} tokens of example i are already cached: new tokens get
  * position ids {@code past[i], past[i] + 1, ...}.
+ *
+ * <p>A batch may carry a <em>logits selection</em> ({@link #withLogitsAt}, {@link #withSharedLogitsAt}):
+ * the same number {@code k} of positions per example whose logits a {@link CausalLM} computes.
+ * The model then applies its final norm and LM head to those rows only and returns
+ * {@code [batch, k, vocab]}, in the order given; without one it returns every column.
  */
 public final class TokenBatch {
     private final int[][] tokens;
@@ -17,12 +22,18 @@ public final class TokenBatch {
     private final int padId;
     private final int seq;
     private final int[] past;
+    private final int[][] keptLogits; // [batch][k] unpadded positions whose logits are kept, or null = every column
 
     private TokenBatch(int[][] tokens, PadSide side, int padId, int[] past) {
+        this(tokens, side, padId, past, null);
+    }
+
+    private TokenBatch(int[][] tokens, PadSide side, int padId, int[] past, int[][] keptLogits) {
         this.tokens = tokens;
         this.side = side;
         this.padId = padId;
         this.past = past;
+        this.keptLogits = keptLogits;
         int max = 0;
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i].length == 0) throw new IllegalArgumentException("token batch: example " + i + " has no tokens");
@@ -49,7 +60,74 @@ public final class TokenBatch {
         if (pastLengths.length != tokens.length) {
             throw new IllegalArgumentException("token batch: " + pastLengths.length + " past lengths for " + tokens.length + " examples");
         }
-        return new TokenBatch(tokens, side, padId, pastLengths.clone());
+        return new TokenBatch(tokens, side, padId, pastLengths.clone(), keptLogits);
+    }
+
+    /**
+     * This batch with logits kept only at {@code positionPerExample[i]} of example i (unpadded,
+     * negative from the end: -1 = last token); the model returns {@code [batch, 1, vocab]}.
+     *
+     * @throws IllegalArgumentException when the count is not one per example or a position is
+     *                                  outside its example (the message names both)
+     */
+    public TokenBatch withLogitsAt(int[] positionPerExample) {
+        if (positionPerExample.length != tokens.length) {
+            throw new IllegalArgumentException("logits selection: " + positionPerExample.length + " positions for "
+                    + tokens.length + " examples (one per example)");
+        }
+        int[][] keep = new int[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) keep[i] = new int[] {positionPerExample[i]};
+        return withKept(keep);
+    }
+
+    /**
+     * This batch with logits kept at the same {@code positions} of every example (unpadded,
+     * negative from the end), in that order; the model returns {@code [batch, positions.length, vocab]}.
+     *
+     * @throws IllegalArgumentException when no position is given or one is outside some example
+     */
+    public TokenBatch withSharedLogitsAt(int... positions) {
+        if (positions.length == 0) throw new IllegalArgumentException("logits selection: no positions given");
+        int[][] keep = new int[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) keep[i] = positions.clone();
+        return withKept(keep);
+    }
+
+    private TokenBatch withKept(int[][] keep) {
+        for (int i = 0; i < keep.length; i++) {
+            for (int p : keep[i]) {
+                int len = tokens[i].length;
+                if (p >= len || p < -len) {
+                    throw new IllegalArgumentException("logits selection: position " + p + " is outside example " + i
+                            + ", which has " + len + " tokens");
+                }
+            }
+        }
+        return new TokenBatch(tokens, side, padId, past, keep);
+    }
+
+    /** True when this batch keeps logits at selected positions only. */
+    public boolean hasLogitsSelection() {
+        return keptLogits != null;
+    }
+
+    /** Logit rows per example the model returns: the selection's size, or {@link #seq()} without one. */
+    public int logitsPerExample() {
+        return keptLogits == null ? seq : keptLogits[0].length;
+    }
+
+    /**
+     * Flat row indices into a {@code [batch * seq, ...]} view of the kept positions, example by
+     * example in selection order ({@code i * seq + column}), or null without a selection.
+     */
+    public int[] keptLogitRows() {
+        if (keptLogits == null) return null;
+        int k = keptLogits[0].length;
+        int[] rows = new int[tokens.length * k];
+        for (int i = 0; i < tokens.length; i++) {
+            for (int j = 0; j < k; j++) rows[i * k + j] = i * seq + column(i, keptLogits[i][j]);
+        }
+        return rows;
     }
 
     public int batch() {

@@ -15,6 +15,7 @@ import java.util.Random;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.intervention.training.CounterfactualBatch;
 import org.intervene4j.model.CausalLM;
+import org.intervene4j.model.common.LogitsSelection;
 import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.PadSide;
@@ -135,6 +136,8 @@ final class PlantedModel implements CausalLM {
         int s = batch.seq();
         Tensor h = embedding(embedding, batch.flatIds(), b, s);           // [b, s, w]
         h = sites.at(0, Component.BLOCK_OUTPUT, h);
+        h = LogitsSelection.keep(h, batch);                               // [b, k, w]: the kept logit rows
+        s = h.size(1);
         Tensor lv = logSoftmax(matmul(h, readV));                          // [b, s, 4]
         Tensor lc = logSoftmax(matmul(h, readC));
         Tensor joint = add(lv.unsqueeze(3), lc.unsqueeze(2)).reshape(b, s, VALUES * VALUES); // log p(v) + log p(c)

@@ -31,7 +31,9 @@ import org.intervene4j.train.Orthogonal;
  * and m the soft interval mask {@code σ((c - lo)/τ) σ((hi - c)/τ)}, {@code c_i = i + 1/2},
  * {@code hi = d softplus(raw)}, {@code lo = 0} (one variable); cross-entropy of the last
  * position's logits against random labels; backward (only W and raw require gradients); an Adam
- * update of W and raw. Steps run in rounds (ours, then libtorch) and the median step time of
+ * update of W and raw. Both sides run the final norm and LM head on the last position only (ours
+ * through a logits selection on the base batch), as a trainer reading one label position does.
+ * Steps run in rounds (ours, then libtorch) and the median step time of
  * each is kept. The first step's losses are returned for the parity check (same weights, same
  * inputs, same starting parameters: they must agree to float rounding).
  */
@@ -147,7 +149,7 @@ public final class BoundlessDasStepBench {
         final Adam opt;
 
         Ours(int[][] baseIds, int[][] sourceIds, int[] labels, int d) {
-            base = RandomTokens.batch(baseIds);
+            base = RandomTokens.batch(baseIds).withSharedLogitsAt(-1); // the LM head runs on the label position only
             source = RandomTokens.batch(sourceIds);
             this.labels = labels;
             Orthogonal rotation = Orthogonal.identity(d);
@@ -168,8 +170,8 @@ public final class BoundlessDasStepBench {
             double loss;
             long t1, t2;
             try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
-                Tensor logits = im.run(base, List.of(source)).logits();          // [batch, seq, vocab]
-                Tensor ce = Ops.crossEntropy(logits.select(1, seq - 1), labels, -1);
+                Tensor logits = im.run(base, List.of(source)).logits();          // [batch, 1, vocab]: last position
+                Tensor ce = Ops.crossEntropy(logits.select(1, 0), labels, -1);
                 t1 = System.nanoTime();
                 ce.backward();
                 loss = ce.item();
@@ -224,13 +226,13 @@ public final class BoundlessDasStepBench {
                 Scalar invTau = new Scalar((float) (1 / temperature));
                 org.bytedeco.pytorch.Tensor m = centers.sub(lo).mul(invTau).sigmoid()
                         .mul(hi.sub(centers).mul(invTau).sigmoid());                          // [d]
-                org.bytedeco.pytorch.Tensor logits = lib.forward(base, site.layer(), x -> {
+                org.bytedeco.pytorch.Tensor logits = lib.lastPositionLogits(base, site.layer(), x -> { // [batch, vocab]
                     org.bytedeco.pytorch.Tensor b = x.select(1, last);                        // [batch, d]
                     org.bytedeco.pytorch.Tensor coords = sourceRows[0].sub(b).matmul(r.t());
                     org.bytedeco.pytorch.Tensor patched = b.add(coords.mul(m).matmul(r));
                     return torch.cat(new TensorVector(x.narrow(1, 0, last), patched.unsqueeze(1)), 1);
                 });
-                org.bytedeco.pytorch.Tensor loss = torch.cross_entropy(logits.select(1, last), labels);
+                org.bytedeco.pytorch.Tensor loss = torch.cross_entropy(logits, labels);
                 long t1 = System.nanoTime();
                 loss.backward();
                 float value = loss.item_float();

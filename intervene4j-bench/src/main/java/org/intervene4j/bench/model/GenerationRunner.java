@@ -19,10 +19,12 @@ import org.intervene4j.site.Sites;
  * with a fresh KV cache, then {@code decode} single-token forwards with the cache, each taking
  * the greedy (argmax) token of the previous step. Each forward runs in its own step scope (our
  * {@link Arena} with {@link GradMode#off()}, or a libtorch {@link PointerScope} with
- * {@link InferenceMode}); the argmax is part of the timed step, copying logits out is not.
+ * {@link InferenceMode}); the argmax is part of the timed step, copying logits out is not. Both
+ * sides compute the prefill's logits at the last prompt position only (the LM head is not run
+ * on the other prompt positions), as Hugging Face's generate does.
  */
 public interface GenerationRunner {
-    /** The timings of one generation, and optionally the prefill logits for the parity check. */
+    /** The timings of one generation, and optionally the prefill's last-position logits for the parity check. */
     record Run(double prefillSeconds, double decodeSeconds, float[] prefillLogits, int[] generated) {}
 
     /** A short label, e.g. "ours" or "libtorch float32". */
@@ -48,7 +50,8 @@ public interface GenerationRunner {
                     long t0 = System.nanoTime();
                     long copyNs = 0;
                     try (Arena step = Arena.open()) {
-                        Tensor logits = model.forward(TokenBatch.of(prompt), Sites.NONE, cache); // [1, s, vocab]
+                        TokenBatch batch = TokenBatch.of(prompt).withSharedLogitsAt(-1); // LM head on the last position only
+                        Tensor logits = model.forward(batch, Sites.NONE, cache);          // [1, 1, vocab]
                         generated[0] = argmaxLastRow(logits);
                         if (keepLogits) {
                             long c0 = System.nanoTime();
@@ -89,8 +92,8 @@ public interface GenerationRunner {
                     long copyNs = 0;
                     try (PointerScope step = new PointerScope()) {
                         new InferenceMode(); // attached to the scope; restored when it closes
-                        org.bytedeco.pytorch.Tensor logits = model.forward(ids, cache);
-                        generated[0] = (int) logits.select(0, 0).select(0, ids.length - 1).argmax().item_long();
+                        org.bytedeco.pytorch.Tensor logits = model.forward(ids, cache);  // [1, 1, vocab]: last position
+                        generated[0] = (int) logits.select(0, 0).select(0, 0).argmax().item_long();
                         if (keepLogits) {
                             long c0 = System.nanoTime();
                             logitsOut = TorchSupport.toArray(logits.to(ScalarType.Float));

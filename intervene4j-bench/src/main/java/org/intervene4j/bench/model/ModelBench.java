@@ -22,7 +22,7 @@ import org.intervene4j.model.Models;
 /**
  * Prefill and decode throughput of one model family, ours against libtorch on the same
  * checkpoint: loads both (libtorch in each requested dtype), checks that their prefill logits
- * agree, then times generations in rounds (ours, then each libtorch dtype, round after round,
+ * (last prompt position: both run the LM head there only) agree, then times generations in rounds (ours, then each libtorch dtype, round after round,
  * so a change in the machine's load hits every side alike) and keeps the medians.
  */
 public final class ModelBench {
@@ -218,7 +218,7 @@ public final class ModelBench {
 
     private static void reportParity(GenerationRunner.Run[] first, List<GenerationRunner> sides) {
         float[] ours = first[0].prefillLogits();
-        System.out.printf("  parity (prefill logits, max |logit| %.3f):%n", StackMath.maxAbs(ours));
+        System.out.printf("  parity (prefill logits at the last position, max |logit| %.3f):%n", StackMath.maxAbs(ours));
         for (int i = 1; i < first.length; i++) {
             double diff = StackMath.maxAbsDiff(ours, first[i].prefillLogits());
             System.out.printf("    ours vs %s: max |diff| %.3e (%.2e relative); greedy tokens agreeing %d of %d%n",

@@ -10,8 +10,10 @@ import org.bytedeco.pytorch.Tensor;
  */
 public interface TorchCausalLM extends AutoCloseable {
     /**
-     * Logits {@code [1, ids.length, vocab]} (in the weights' dtype) for one example whose
-     * earlier tokens are in {@code cache}; appends this step's keys and values to it.
+     * Logits {@code [1, 1, vocab]} (in the weights' dtype) of the last of {@code ids}, for one
+     * example whose earlier tokens are in {@code cache}; appends this step's keys and values (of
+     * every id) to it. The final norm and LM head run on the last position only, as Hugging
+     * Face's generate does in the prefill (and as our Generator does).
      */
     Tensor forward(long[] ids, TorchKvCache cache);
 

@@ -34,7 +34,7 @@ public final class TorchGpt2 implements TorchCausalLM {
         Tensor idT = torch.tensor(ids).reshape(1, s);
         Tensor x = w.embed(idT, past, s);                                    // [1, s, d]
         for (int l = 0; l < w.blocks.length; l++) x = block(l, x, s, cache);
-        Tensor logits = w.logits(x);                                         // [1, s, vocab]
+        Tensor logits = w.logits(x.narrow(1, s - 1, 1));                     // [1, 1, vocab]: last position only
         cache.advance(s);
         return logits;
     }

@@ -47,6 +47,25 @@ public final class TorchGpt2Hooked implements AutoCloseable {
         return w.logits(x);                                               // [b, s, vocab]
     }
 
+    /**
+     * Logits {@code [batch, vocab]} of the last position only: every block runs over every
+     * position, then the final norm and LM head over the last one (what our forward does for a
+     * batch with a one-position logits selection, {@code TokenBatch.withLogitsAt}).
+     *
+     * @param ids   token ids {@code [batch, seq]} (int64)
+     * @param layer the hook runs on the output of this block (0-based), or -1 for none
+     * @param hook  maps the block output {@code [batch, seq, d]} to what the next block reads
+     */
+    public Tensor lastPositionLogits(Tensor ids, int layer, UnaryOperator<Tensor> hook) {
+        long s = ids.size(1);
+        Tensor x = w.embed(ids, 0, s);                                    // [b, s, d]
+        for (int l = 0; l < w.blocks.length; l++) {
+            x = block(l, x);
+            if (l == layer) x = hook.apply(x);
+        }
+        return w.logits(x.select(1, s - 1));                              // [b, vocab]
+    }
+
     /** The residual stream after block {@code layer} {@code [batch, seq, d]}: blocks after it are not run. */
     public Tensor blockOutput(Tensor ids, int layer) {
         long s = ids.size(1);

@@ -94,8 +94,8 @@ public final class TorchLlama implements TorchCausalLM {
         Tensor cosS = cos.narrow(0, past, s);                                    // [s, hd]
         Tensor sinS = sin.narrow(0, past, s);
         for (int l = 0; l < blocks.length; l++) x = block(l, x, s, cosS, sinS, cache);
-        x = torch.rms_norm(x, normShape, finalNorm, eps);
-        Tensor logits = torch.linear(x, lmHead);                                 // [1, s, vocab]
+        x = torch.rms_norm(x.narrow(1, s - 1, 1), normShape, finalNorm, eps);  // last position only
+        Tensor logits = torch.linear(x, lmHead);                                 // [1, 1, vocab]
         cache.advance(s);
         return logits;
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The libtorch models of the {@code model} benchmark compute what our models compute, on tiny
- * random checkpoints written by {@link RandomCheckpoints}: same greedy tokens and prefill logits
+ * random checkpoints written by {@link RandomCheckpoints}: same greedy tokens and prefill logits (last position)
  * within fp32 rounding (float32 weights), KV-cache decoding included.
  */
 class ModelParityTest {
@@ -61,6 +61,9 @@ class ModelParityTest {
             int[] prompt = {5, 17, 3, 42, 8, 1, 29};
             GenerationRunner.Run a = GenerationRunner.ours(ours).run(prompt, 6, true);
             GenerationRunner.Run b = GenerationRunner.libtorch(lib).run(prompt, 6, true);
+            // both prefills run the LM head on the last prompt position only
+            assertThat(a.prefillLogits()).hasSize(ours.info().vocab());
+            assertThat(b.prefillLogits()).hasSize(ours.info().vocab());
             double maxLogit = ModelBench.StackMath.maxAbs(a.prefillLogits());
             assertThat(maxLogit).isGreaterThan(0.01);
             assertThat(ModelBench.StackMath.maxAbsDiff(a.prefillLogits(), b.prefillLogits())).isLessThan(1e-5 * Math.max(1, maxLogit));

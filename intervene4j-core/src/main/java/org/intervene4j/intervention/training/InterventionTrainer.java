@@ -28,6 +28,7 @@ import org.intervene4j.intervention.SoftMasked;
 import org.intervene4j.io.DType;
 import org.intervene4j.io.SafetensorsFile;
 import org.intervene4j.io.SafetensorsWriter;
+import org.intervene4j.model.TokenBatch;
 import org.intervene4j.train.Adam;
 import org.intervene4j.train.GradClip;
 import org.intervene4j.train.LrSchedule;
@@ -224,15 +225,29 @@ public final class InterventionTrainer {
         return sum;
     }
 
-    /** The logits at each example's label position: [B, vocab]. */
+    /**
+     * The logits at each example's label position: [B, vocab]. The base batch asks the model
+     * for those positions only, so the final norm and LM head run on B rows instead of B x S
+     * (forward and backward). When a spec acts at the final_norm or logits site, which a logits
+     * selection shrinks, the full logits are computed and the rows picked afterwards.
+     */
     private Tensor labelLogits(CounterfactualBatch batch) {
         for (PerExampleVariables v : multiVariable) v.setVariables(batch.variables());
-        Tensor logits = model.run(batch.base(), batch.sources()).logits(); // [B, S, V]
+        TokenBatch base = batch.base();
+        if (!model.actsOnLogitsSites()) {
+            Tensor logits = model.run(base.withLogitsAt(batch.labelPositions()), batch.sources()).logits(); // [B, 1, V]
+            if (logits.size(1) != 1) {
+                throw new IllegalStateException("intervention trainer: " + model.model().getClass().getSimpleName()
+                        + " returned " + logits.size(1) + " logit rows per example for a one-position logits selection");
+            }
+            return logits.reshape(logits.size(0), logits.size(2));
+        }
+        Tensor logits = model.run(base, batch.sources()).logits(); // [B, S, V]
         int b = logits.size(0);
         int s = logits.size(1);
         int vocab = logits.size(2);
         int[] rows = new int[b];
-        for (int i = 0; i < b; i++) rows[i] = i * s + batch.base().column(i, batch.labelPositions()[i]);
+        for (int i = 0; i < b; i++) rows[i] = i * s + base.column(i, batch.labelPositions()[i]);
         return indexSelect(logits.reshape(b * s, vocab), 0, rows);
     }
 

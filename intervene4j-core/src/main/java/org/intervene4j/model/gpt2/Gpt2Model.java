@@ -16,6 +16,7 @@ import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
+import org.intervene4j.model.common.LogitsSelection;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Sites;
@@ -73,8 +74,9 @@ public final class Gpt2Model implements CausalLM {
         Tensor x = add(embedding(w.tokenEmbedding, batch.flatIds(), b, s), embedding(w.positionEmbedding, flatPositions, b, s));
         x = sites.at(Component.EMBEDDINGS, x);                                   // [b, s, d]
         for (int l = 0; l < config.layers(); l++) x = block(l, x, keyMask, cache, sites);
+        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.lnfGain, w.lnfBias, config.eps()));
-        Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));   // [b, s, vocab]
+        Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));   // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }

@@ -17,6 +17,7 @@ import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
+import org.intervene4j.model.common.LogitsSelection;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Sites;
@@ -64,8 +65,9 @@ public final class LlamaModel implements CausalLM {
         Tensor[] rope = RotaryTables.tables(positions, config.invFreq());                 // cos, sin: [b, s, hd/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedTokens, batch.flatIds(), b, s)); // [b, s, d]
         for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);
+        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, rmsNorm(x, w.finalNorm, config.eps()));
-        Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));          // [b, s, vocab]
+        Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));          // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }

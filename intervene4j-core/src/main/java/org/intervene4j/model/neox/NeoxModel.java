@@ -16,6 +16,7 @@ import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.model.WeightFootprint;
 import org.intervene4j.model.common.Attention;
+import org.intervene4j.model.common.LogitsSelection;
 import org.intervene4j.model.common.SiteCatalog;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Sites;
@@ -64,8 +65,9 @@ public final class NeoxModel implements CausalLM {
         Tensor[] rope = RotaryTables.tables(batch.positions(), config.invFreq());        // cos, sin: [b, s, rot/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedIn, batch.flatIds(), b, s)); // [b, s, d]
         for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);
+        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.finalGain, w.finalBias, config.eps()));
-        Tensor logits = sites.at(Component.LOGITS, linear(x, w.embedOut, null));       // [b, s, vocab]
+        Tensor logits = sites.at(Component.LOGITS, linear(x, w.embedOut, null));       // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }
