@@ -22,7 +22,7 @@ class CausalModelTest {
     @Test
     void runComputesEveryVariableInTopologicalOrder() {
         CausalModel m = sumModel();
-        assertThat(m.variables()).containsExactly("a", "b", "s", "big") // parents first, then declaration order;
+        assertThat(m.variables()).containsExactly("a", "b", "s", "big"); // parents first, then declaration order
         assertThat(m.inputs()).containsExactly("a", "b");
         for (String v : m.variables()) for (String p : m.parents(v)) assertThat(m.variables().indexOf(p)).isLessThan(m.variables().indexOf(v));
         for (int a = 0; a < 10; a++) {
