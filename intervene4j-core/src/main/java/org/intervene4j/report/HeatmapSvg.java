@@ -63,7 +63,7 @@ public final class HeatmapSvg {
                 .append(cell.isMissing() ? "url(#" + hatchId + ")" : cell.fill().hex()).append("\"/>");
         if (cell.highlight()) {
             // drawn inside the cell so neighbours keep their colour
-            s.append("<rect class=\"best\" x=\"").append(x + 2).append("\" y=\"").append(y + 2).append("\" width=\"")
+            s.append("<rect class=\"best-cell\" x=\"").append(x + 2).append("\" y=\"").append(y + 2).append("\" width=\"")
                     .append(CELL_W - 4).append("\" height=\"").append(CELL_H - 4)
                     .append("\" fill=\"none\" stroke=\"#e4003a\" stroke-width=\"2.5\"/>");
         }

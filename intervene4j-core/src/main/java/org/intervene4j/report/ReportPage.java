@@ -83,7 +83,7 @@ final class ReportPage {
     }
 
     private static void summary(StringBuilder s, StudyResults r) {
-        s.append("<section class=\"summary\">\n<h2>Best cell per hypothesis</h2>\n<table class=\"best\">\n<thead><tr>");
+        s.append("<section class=\"summary\">\n<h2>Best cell per hypothesis</h2>\n<table class=\"best-cells\">\n<thead><tr>");
         for (String h : SummaryTable.HEADER) s.append("<th scope=\"col\">").append(Html.escape(h)).append("</th>");
         s.append("</tr></thead>\n<tbody>\n");
         List<List<String>> rows = SummaryTable.rows(r);
@@ -158,10 +158,10 @@ final class ReportPage {
             table.settings th { color: var(--muted); }
             pre.prompt { background: #f8f9fa; border: 1px solid var(--rule); padding: 8px; white-space: pre-wrap; font-size: 12px; }
             .about p { max-width: 980px; margin: 6px 0; }
-            table.best th, table.best td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: left; white-space: nowrap; }
-            table.best thead th { font-size: 12px; color: var(--muted); font-weight: normal; border-bottom: 2px solid var(--rule); }
-            table.best td.num { text-align: right; font-variant-numeric: tabular-nums; }
-            table.best tr.control { color: #444; background: #fafafa; }
+            table.best-cells th, table.best-cells td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: left; white-space: nowrap; }
+            table.best-cells thead th { font-size: 12px; color: var(--muted); font-weight: normal; border-bottom: 2px solid var(--rule); }
+            table.best-cells td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            table.best-cells tr.control { color: #444; background: #fafafa; }
             .bar { display: inline-block; width: 64px; height: 9px; background: #eee; margin-right: 8px; vertical-align: 0; }
             .bar span { display: block; height: 100%; }
             .legends { display: flex; gap: 40px; flex-wrap: wrap; margin: 4px 0 6px; }
