@@ -8,13 +8,15 @@ package org.intervene4j.report;
  * hatched grey.
  */
 public final class HeatmapSvg {
-    static final int CELL_W = 60;
-    static final int CELL_H = 30;
+    static final int CELL_W = 46;
+    static final int CELL_H = 24;
     private static final int LEFT = 58;
     private static final int TOP = 6;
-    private static final int BOTTOM = 42;
     private static final int RIGHT = 8;
-    private static final int TOKEN_CHARS = 8;
+    /** Column tokens are cut to this many characters (the full token is in the label's tooltip). */
+    private static final int TOKEN_CHARS = 12;
+    /** Advance of one 11px monospace character, for sizing the space under the grid. */
+    private static final double MONO_CHAR_W = 6.7;
 
     private HeatmapSvg() {}
 
@@ -23,7 +25,11 @@ public final class HeatmapSvg {
         int cols = map.columnTokens().size();
         int width = LEFT + cols * CELL_W + RIGHT;
         int gridBottom = TOP + rows * CELL_H;
-        int height = gridBottom + BOTTOM;
+        int longest = map.columnTokens().stream()
+                .mapToInt(t -> TokenLabels.abbreviated(t, TOKEN_CHARS).codePointCount(0, TokenLabels.abbreviated(t, TOKEN_CHARS).length()))
+                .max().orElse(1);
+        // tokens hang at 45 degrees below the position numbers
+        int height = gridBottom + 26 + (int) Math.ceil(longest * MONO_CHAR_W * Math.sqrt(0.5)) + 6;
         String id = Html.escape(map.id());
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" role=\"img\" id=\"").append(id)
@@ -42,11 +48,14 @@ public final class HeatmapSvg {
         for (int c = 0; c < cols; c++) {
             int x = LEFT + c * CELL_W + CELL_W / 2;
             String token = map.columnTokens().get(c);
-            s.append("<text class=\"col-token\" x=\"").append(x).append("\" y=\"").append(gridBottom + 16)
-                    .append("\" text-anchor=\"middle\"><title>").append(Html.escape(TokenLabels.visible(token))).append("</title>")
-                    .append(Html.escape(TokenLabels.abbreviated(token, TOKEN_CHARS))).append("</text>\n");
-            s.append("<text class=\"col-position\" x=\"").append(x).append("\" y=\"").append(gridBottom + 32)
+            s.append("<text class=\"col-position\" x=\"").append(x).append("\" y=\"").append(gridBottom + 14)
                     .append("\" text-anchor=\"middle\">").append(Html.escape(map.columnPositions().get(c))).append("</text>\n");
+            int tx = x + 4;
+            int ty = gridBottom + 26;
+            s.append("<text class=\"col-token\" x=\"").append(tx).append("\" y=\"").append(ty)
+                    .append("\" text-anchor=\"end\" transform=\"rotate(-45 ").append(tx).append(' ').append(ty).append(")\"><title>")
+                    .append(Html.escape(TokenLabels.visible(token))).append("</title>")
+                    .append(Html.escape(TokenLabels.abbreviated(token, TOKEN_CHARS))).append("</text>\n");
         }
         int midY = TOP + rows * CELL_H / 2;
         s.append("<text class=\"axis-title\" x=\"14\" y=\"").append(midY).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The self-contained {@code index.html} of a study: inline CSS, inline SVG, one small inline
  * script, no external resources. Header with the model, its factual accuracy and the settings;
- * what IIA and the controls mean; the best cell per hypothesis; then per hypothesis a heatmap of
- * held-out IIA and one of learned subspace widths per variable.
+ * what IIA and the controls mean; the best cell per hypothesis; then the heatmaps of held-out IIA,
+ * one per hypothesis side by side, and those of learned subspace widths, one per variable.
  *
  * <p>The script only checks rendering: on load it counts, per heatmap, the cells that were laid
  * out with a non-empty box and writes the count to {@code data-rendered-cells}, and the totals to
@@ -45,15 +45,15 @@ final class ReportPage {
         fact(s, "progress", done + " of " + planned + " cells run" + (done < planned ? " <span class=\"partial\">(partial search)</span>" : ""));
         fact(s, "time", Fmt.duration(r.totalSeconds()) + " of compute; started " + Html.escape(r.started().toString())
                 + ", updated " + Html.escape(r.updated().toString()));
-        s.append("</dl>\n");
         if (!r.settings().isEmpty()) {
-            s.append("<table class=\"settings\" aria-label=\"search settings\"><caption>settings</caption><tbody>\n");
+            StringBuilder items = new StringBuilder("<ul class=\"settings\" aria-label=\"search settings\">");
             for (Map.Entry<String, Object> e : r.settings().entrySet()) {
-                s.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey())).append("</th><td>")
-                        .append(Html.escape(Fmt.setting(e.getValue()))).append("</td></tr>\n");
+                items.append("<li><span class=\"key\">").append(Html.escape(e.getKey())).append("</span> ")
+                        .append(Html.escape(Fmt.setting(e.getValue()))).append("</li>");
             }
-            s.append("</tbody></table>\n");
+            fact(s, "settings", items.append("</ul>").toString());
         }
+        s.append("</dl>\n");
         s.append("<details><summary>example prompt (position labels come from it)</summary><pre class=\"prompt\">")
                 .append(Html.escape(r.examplePrompt())).append("</pre></details>\n</header>\n");
     }
@@ -71,7 +71,8 @@ final class ReportPage {
                 variable. <b>IIA</b> (interchange intervention accuracy) is the fraction of held-out (base, source) pairs on
                 which the model, with that subspace copied from the source run into the base run, answers what the causal
                 model answers when the variable is set to its value on the source. IIA near 1 means the model behaves as if
-                the variable lives in that subspace; the factual task accuracy above is its ceiling in practice.</p>
+                the variable lives in that subspace. Read it against the factual task accuracy above: where the model
+                often fails the task itself, it cannot be expected to follow the causal model's counterfactuals.</p>
                 <p><b>Left</b> (amount ≥ lower bound) and <b>Right</b> (amount ≤ upper bound) are the variables of the
                 causal model; <b>both</b> aligns them together as two adjacent subspaces. <b>Midpoint</b> and
                 <b>bracket</b> are controls: other ways to describe the same task that should align worse. A method that
@@ -84,7 +85,10 @@ final class ReportPage {
 
     private static void summary(StringBuilder s, StudyResults r) {
         s.append("<section class=\"summary\">\n<h2>Best cell per hypothesis</h2>\n<table class=\"best-cells\">\n<thead><tr>");
-        for (String h : SummaryTable.HEADER) s.append("<th scope=\"col\">").append(Html.escape(h)).append("</th>");
+        for (int c = 0; c < SummaryTable.HEADER.size(); c++) {
+            s.append("<th scope=\"col\"").append(numeric(c) ? " class=\"num\"" : "").append('>')
+                    .append(Html.escape(SummaryTable.HEADER.get(c))).append("</th>");
+        }
         s.append("</tr></thead>\n<tbody>\n");
         List<List<String>> rows = SummaryTable.rows(r);
         List<String> order = Hypotheses.displayOrder(r.hypotheses());
@@ -95,7 +99,7 @@ final class ReportPage {
             s.append("<th scope=\"row\"><a href=\"#h-").append(Html.escape(order.get(i))).append("\">")
                     .append(Html.escape(row.get(0))).append("</a></th>");
             for (int c = 1; c < row.size(); c++) {
-                String cls = c == 5 ? " class=\"token\"" : c >= 2 && c != 6 ? " class=\"num\"" : "";
+                String cls = c == 5 ? " class=\"token\"" : numeric(c) ? " class=\"num\"" : "";
                 s.append("<td").append(cls).append('>');
                 if (c == 2 && best.isPresent()) iiaBar(s, best.get().iia());
                 s.append(Html.escape(row.get(c))).append("</td>");
@@ -105,34 +109,43 @@ final class ReportPage {
         s.append("</tbody>\n</table>\n</section>\n");
     }
 
+    /** Summary columns aligned right: IIA, layer, position, D, held-out, cells run. */
+    private static boolean numeric(int column) {
+        return column >= 2 && column != 5 && column != 6;
+    }
+
     /** A small bar in the IIA colour, as long as the IIA, before the number. */
     private static void iiaBar(StringBuilder s, double iia) {
         s.append("<span class=\"bar\" aria-hidden=\"true\"><span style=\"width:").append(Math.round(iia * 100))
                 .append("%;background:").append(ColourScale.VIRIDIS.at(iia).hex()).append("\"></span></span>");
     }
 
+    /**
+     * All IIA maps side by side first (hypotheses compared at a glance, controls after the
+     * variables), then all widths maps.
+     */
     private static void heatmaps(StringBuilder s, StudyResults r) {
-        s.append("<section class=\"maps\">\n<h2>Heatmaps: layer × position</h2>\n<div class=\"legends\">")
-                .append(LegendSvg.iia("legend-iia"))
-                .append(LegendSvg.widths("legend-dims", StudyHeatmaps.widthScale(r)))
-                .append("</div>\n");
-        for (String h : Hypotheses.displayOrder(r.hypotheses())) {
-            String eh = Html.escape(h);
-            s.append("<section class=\"hypothesis ").append(Hypotheses.role(h)).append("\" id=\"h-").append(eh).append("\">\n");
-            s.append("<h3>").append(eh).append(" <span class=\"role\">").append(Hypotheses.role(h)).append("</span> <span class=\"claim\">")
-                    .append(Html.escape(Hypotheses.describe(h))).append("</span></h3>\n<div class=\"row\">\n");
-            figure(s, StudyHeatmaps.iia(r, h), "held-out IIA");
-            for (String v : StudyHeatmaps.variables(r, h)) {
-                figure(s, StudyHeatmaps.widths(r, h, v), "learned dims" + (StudyHeatmaps.variables(r, h).size() > 1 || !v.equals(h) ? ": " + v : ""));
-            }
-            s.append("</div>\n</section>\n");
+        List<String> order = Hypotheses.displayOrder(r.hypotheses());
+        s.append("<section class=\"maps\">\n<h2>Held-out IIA per layer × position</h2>\n<div class=\"legends\">")
+                .append(LegendSvg.iia("legend-iia")).append("</div>\n<div class=\"grid\">\n");
+        for (String h : order) figure(s, "h-" + h, h, null, StudyHeatmaps.iia(r, h));
+        s.append("</div>\n<h2>Learned subspace widths (dims of D = ").append(StudyHeatmaps.widthScale(r).rotatedWidth())
+                .append(")</h2>\n<div class=\"legends\">").append(LegendSvg.widths("legend-dims", StudyHeatmaps.widthScale(r)))
+                .append("</div>\n<div class=\"grid\">\n");
+        for (String h : order) {
+            for (String v : StudyHeatmaps.variables(r, h)) figure(s, "dims-" + h + "-" + v, h, v, StudyHeatmaps.widths(r, h, v));
         }
-        s.append("</section>\n");
+        s.append("</div>\n</section>\n");
     }
 
-    private static void figure(StringBuilder s, Heatmap map, String caption) {
-        s.append("<figure>\n<figcaption>").append(Html.escape(caption)).append("</figcaption>\n")
-                .append(HeatmapSvg.render(map)).append("</figure>\n");
+    /** A heatmap under a caption naming the hypothesis, its role and claim (and the variable, for widths). */
+    private static void figure(StringBuilder s, String anchor, String hypothesis, String variable, Heatmap map) {
+        s.append("<figure class=\"").append(Hypotheses.role(hypothesis)).append("\" id=\"").append(Html.escape(anchor))
+                .append("\">\n<figcaption><b>").append(Html.escape(hypothesis)).append("</b>");
+        if (variable != null) s.append(" · ").append(Html.escape(variable));
+        s.append(" <span class=\"role\">").append(Hypotheses.role(hypothesis)).append("</span>");
+        if (variable == null) s.append(" <span class=\"claim\">").append(Html.escape(Hypotheses.describe(hypothesis))).append("</span>");
+        s.append("</figcaption>\n").append(HeatmapSvg.render(map)).append("</figure>\n");
     }
 
     private static final String CSS = """
@@ -142,9 +155,9 @@ final class ReportPage {
             h1 .sub { font-weight: normal; color: var(--muted); }
             h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
             h3 { font-size: 15px; margin: 18px 0 4px; }
-            h3 .role { font-size: 11px; font-weight: normal; text-transform: uppercase; letter-spacing: .05em; padding: 1px 6px; border-radius: 8px; background: #e8f0fe; color: #1a4f9c; vertical-align: 2px; }
-            .control h3 .role, tr.control .role { background: #f1f3f4; color: var(--muted); }
-            h3 .claim { font-weight: normal; color: var(--muted); margin-left: 6px; }
+            .role { font-size: 10px; font-weight: normal; text-transform: uppercase; letter-spacing: .05em; padding: 1px 6px; border-radius: 8px; background: #e8f0fe; color: #1a4f9c; vertical-align: 2px; }
+            figure.control .role { background: #f1f3f4; color: var(--muted); }
+            .claim { color: var(--muted); margin-left: 4px; }
             code, .token, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
             dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 12px; }
             dl.facts div { display: contents; }
@@ -152,24 +165,22 @@ final class ReportPage {
             dd { margin: 0; }
             .partial { color: var(--accent); }
             table { border-collapse: collapse; }
-            table.settings { font-size: 12px; margin: 6px 0 10px; }
-            table.settings caption { text-align: left; color: var(--muted); }
-            table.settings th, table.settings td { text-align: left; padding: 1px 12px 1px 0; font-weight: normal; }
-            table.settings th { color: var(--muted); }
+            ul.settings { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 18px; max-width: 980px; }
+            ul.settings .key { color: var(--muted); }
             pre.prompt { background: #f8f9fa; border: 1px solid var(--rule); padding: 8px; white-space: pre-wrap; font-size: 12px; }
             .about p { max-width: 980px; margin: 6px 0; }
             table.best-cells th, table.best-cells td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: left; white-space: nowrap; }
             table.best-cells thead th { font-size: 12px; color: var(--muted); font-weight: normal; border-bottom: 2px solid var(--rule); }
-            table.best-cells td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            table.best-cells .num { text-align: right; font-variant-numeric: tabular-nums; }
             table.best-cells tr.control { color: #444; background: #fafafa; }
             .bar { display: inline-block; width: 64px; height: 9px; background: #eee; margin-right: 8px; vertical-align: 0; }
             .bar span { display: block; height: 100%; }
             .legends { display: flex; gap: 40px; flex-wrap: wrap; margin: 4px 0 6px; }
-            .row { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
+            .grid { display: flex; flex-wrap: wrap; gap: 18px 36px; align-items: flex-start; }
             figure { margin: 0; }
-            figcaption { font-size: 12px; color: var(--muted); margin: 0 0 2px 58px; }
+            figcaption { font-size: 13px; margin: 0 0 4px 58px; }
             svg text { font-size: 12px; fill: var(--ink); }
-            svg g > text { font-size: 12px; font-variant-numeric: tabular-nums; }
+            svg text.value { font-size: 11px; font-variant-numeric: tabular-nums; }
             svg .col-token { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 11px; }
             svg .col-position, svg .tick, svg .legend-label { fill: var(--muted); font-size: 11px; }
             svg .axis-title { fill: var(--muted); font-size: 11px; }
