@@ -7,6 +7,7 @@ import org.intervene4j.cli.model.GenerateCommand;
 import org.intervene4j.cli.model.InterveneCommand;
 import org.intervene4j.cli.model.LogitsCommand;
 import org.intervene4j.cli.model.SitesCommand;
+import org.intervene4j.cli.task.TrainTaskCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +23,7 @@ import picocli.CommandLine.ParseResult;
         versionProvider = Version.class,
         description = "Causal interventions on transformer models, on the JVM.",
         subcommands = {DemoCommand.class, GenerateCommand.class, InterveneCommand.class, LogitsCommand.class, SitesCommand.class,
+                TrainTaskCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for user mistakes (bad usage, invalid values). */
