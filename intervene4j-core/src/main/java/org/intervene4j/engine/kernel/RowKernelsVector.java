@@ -44,7 +44,7 @@ final class RowKernelsVector {
                 acc = acc.add(e);
                 e.mul(scale).intoArray(y, yo + i);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += LaneSum.of(acc);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp((x[xo + i] - shift1) - shift2);
@@ -69,7 +69,7 @@ final class RowKernelsVector {
             int end = Math.min(bound, i + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
-            s += acc.reduceLanes(VectorOperators.ADD);
+            s += LaneSum.of(acc);
         }
         for (; i < n; i++) s += x[xo + i];
         return (float) s;
@@ -83,7 +83,7 @@ final class RowKernelsVector {
             int end = Math.min(bound, i + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            s += acc.reduceLanes(VectorOperators.ADD);
+            s += LaneSum.of(acc);
         }
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return (float) s;
@@ -115,7 +115,7 @@ final class RowKernelsVector {
             int end = Math.min(bound, i + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) acc = acc.add(VectorExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += LaneSum.of(acc);
         }
         for (; i < n; i++) sum += (float) Math.exp(x[xo + i] - m);
         return (float) sum;
@@ -172,8 +172,8 @@ final class RowKernelsVector {
                 acc1 = acc1.add(c);
                 acc2 = c.fma(c, acc2);
             }
-            s1 += acc1.reduceLanes(VectorOperators.ADD);
-            sq += acc2.reduceLanes(VectorOperators.ADD);
+            s1 += LaneSum.of(acc1);
+            sq += LaneSum.of(acc2);
         }
         for (; i < n; i++) {
             float c = x[xo + i] - mu;
@@ -218,9 +218,9 @@ final class RowKernelsVector {
                 accG = accG.add(g);
                 accGX = g.fma(xhat, accGX);
             }
-            sumX += accX.reduceLanes(VectorOperators.ADD);
-            sumG += accG.reduceLanes(VectorOperators.ADD);
-            sumGX += accGX.reduceLanes(VectorOperators.ADD);
+            sumX += LaneSum.of(accX);
+            sumG += LaneSum.of(accG);
+            sumGX += LaneSum.of(accGX);
         }
         for (; i < n; i++) {
             float xhat = (x[xo + i] - mean) * rstd;
@@ -287,7 +287,7 @@ final class RowKernelsVector {
                 accGX = g.fma(xhat, accGX);
                 if (dgamma != null) d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
             }
-            sumGX += accGX.reduceLanes(VectorOperators.ADD);
+            sumGX += LaneSum.of(accGX);
         }
         for (; i < n; i++) {
             float xhat = x[xo + i] * rstd;

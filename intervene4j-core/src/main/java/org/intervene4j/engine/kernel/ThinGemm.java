@@ -121,6 +121,6 @@ final class ThinGemm {
             VectorMask<Float> mask = S.indexInRange(p, k);
             s0 = FloatVector.fromArray(S, x, xo + p, mask).fma(FloatVector.fromArray(S, y, yo + p, mask), s0);
         }
-        return s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return LaneSum.of(s0.add(s1));
     }
 }

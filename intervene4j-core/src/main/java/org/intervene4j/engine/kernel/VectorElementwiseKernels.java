@@ -479,7 +479,7 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
                 acc1 = acc1.add(FloatVector.fromArray(S, x, off + i + L));
             }
             for (; i < blockEnd; i += L) acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
-            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            total += LaneSum.of(acc0.add(acc1));
         }
         for (; i < n; i++) total += x[off + i];
         return total;

@@ -151,7 +151,7 @@ final class VectorHalfGemm {
             s1 = FloatVector.fromArray(S, x, xo + p + L).fma(VectorHalf.bf16(w, wo + p + L), s1);
         }
         for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xo + p).fma(VectorHalf.bf16(w, wo + p), s0);
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(s0.add(s1));
         for (; p < k; p++) sum += x[xo + p] * HalfFormat.BF16.toFloat(w[wo + p]);
         return sum;
     }
@@ -171,7 +171,7 @@ final class VectorHalfGemm {
             FloatVector v = scaled.add(h.and(0x7c00).add(0x0400).and(0x8000).mul(0x7000)).reinterpretAsFloats();
             s0 = FloatVector.fromArray(S, x, xo + p).fma(v, s0);
         }
-        float sum = s0.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(s0);
         for (; p < k; p++) sum += x[xo + p] * HalfFormat.F16.toFloat(w[wo + p]);
         return sum;
     }
