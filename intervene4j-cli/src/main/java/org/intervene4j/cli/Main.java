@@ -2,11 +2,13 @@ package org.intervene4j.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import org.intervene4j.cli.demo.DemoCommand;
+import org.intervene4j.cli.demo.ReversalCommand;
 import org.intervene4j.cli.model.GenerateCommand;
 import org.intervene4j.cli.model.InterveneCommand;
 import org.intervene4j.cli.model.LogitsCommand;
 import org.intervene4j.cli.model.SitesCommand;
+import org.intervene4j.cli.study.BoundlessCommand;
+import org.intervene4j.cli.study.StudyCommand;
 import org.intervene4j.cli.task.TrainTaskCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +24,8 @@ import picocli.CommandLine.ParseResult;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Causal interventions on transformer models, on the JVM.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, InterveneCommand.class, LogitsCommand.class, SitesCommand.class,
-                TrainTaskCommand.class,
+        subcommands = {StudyCommand.class, BoundlessCommand.class, TrainTaskCommand.class, ReversalCommand.class, GenerateCommand.class,
+                InterveneCommand.class, LogitsCommand.class, SitesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for user mistakes (bad usage, invalid values). */

@@ -26,8 +26,8 @@ class MainTest {
     }
 
     @Test
-    void demoHelpListsItsFlags() {
-        Result r = run("demo", "--help");
+    void reversalHelpListsItsFlags() {
+        Result r = run("reversal", "--help");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("--steps").contains("--seed").contains("--batch").contains("--lr");
     }
@@ -50,7 +50,7 @@ class MainTest {
 
     @Test
     void badValueIsOneErrorLineWithStatusTwo() {
-        Result r = run("demo", "--steps", "0");
+        Result r = run("reversal", "--steps", "0");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString()
                 .isEqualTo("intervene4j: error: --steps must be at least 1, got 0");
@@ -59,14 +59,14 @@ class MainTest {
 
     @Test
     void malformedNumberIsAUsageError() {
-        Result r = run("demo", "--lr", "fast");
+        Result r = run("reversal", "--lr", "fast");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString().startsWith("intervene4j: error: ").contains("fast");
     }
 
     @Test
     void stacktraceFlagShowsWhereTheErrorCameFrom() {
-        Result r = run("demo", "--heads", "5", "--stacktrace");
+        Result r = run("reversal", "--heads", "5", "--stacktrace");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("intervene4j: error: --heads must divide --d-model (64), got 5")
                 .contains("java.lang.IllegalArgumentException").contains("at org.intervene4j.");

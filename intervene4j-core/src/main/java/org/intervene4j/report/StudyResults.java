@@ -65,7 +65,7 @@ public record StudyResults(String model, String task, String component, int mode
         cells = Checks.listCopy(cells, "cells");
         for (int i = 0; i < cells.size(); i++) checkCell(cells.get(i), "cells[" + i + "]", hypotheses, layers, positions);
         checkOneRunEach(cells);
-        settings = settingsCopy(settings);
+        settings = widenedSettings(settings);
         if (started == null) throw new IllegalArgumentException("started: missing");
         if (updated == null) throw new IllegalArgumentException("updated: missing");
         Checks.seconds(totalSeconds, "total_seconds");
@@ -148,7 +148,11 @@ public record StudyResults(String model, String task, String component, int mode
         }
     }
 
-    private static Map<String, Object> settingsCopy(Map<String, Object> settings) {
+    /**
+     * {@code settings} as a results file holds them: an unmodifiable ordered copy with integer
+     * values widened to Long and floating ones to Double (so a written file reads back equal).
+     */
+    public static Map<String, Object> widenedSettings(Map<String, Object> settings) {
         Map<String, Object> widened = new LinkedHashMap<>();
         Checks.orderedCopy(settings, "settings").forEach((k, v) -> widened.put(k, widen(v, "settings." + k)));
         return Collections.unmodifiableMap(widened);

@@ -33,6 +33,10 @@ public final class AlignmentSearch {
 
     /** Called from the worker threads (implementations synchronize). */
     public interface Progress {
+        /** Before the first cell: how many cells will run (those not done already). */
+        default void searchStarted(int cellsToRun) {
+        }
+
         default void cellStarted(Cell cell) {
         }
 
@@ -84,6 +88,7 @@ public final class AlignmentSearch {
         for (Cell c : todo) validate(byName.get(c.hypothesis()), c);
 
         Map<Cell, CellOutcome> out = new LinkedHashMap<>();
+        progress.searchStarted(todo.size());
         if (todo.isEmpty()) return out;
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, todo.size()), daemonThreads());
         try {
@@ -112,7 +117,7 @@ public final class AlignmentSearch {
     }
 
     /** The seed of one cell: a function of the study seed and the cell only. */
-    long cellSeed(Cell c) {
+    public long cellSeed(Cell c) {
         long h = seed * 0x9E3779B97F4A7C15L;
         h ^= c.hypothesis().hashCode() * 0xC2B2AE3D27D4EB4FL;
         h ^= (c.layer() + 1L) * 0x165667B19E3779F9L;

@@ -46,6 +46,18 @@ public record CellSettings(Component component, int epochs, int batchSize, doubl
         return new CellSettings(component, epochs, batchSize, lr, boundaryLr, temperatureStart, temperatureEnd, penaltyWeight, value, evaluations);
     }
 
+    public CellSettings withLearningRates(double rotation, double boundaries) {
+        return new CellSettings(component, epochs, batchSize, rotation, boundaries, temperatureStart, temperatureEnd, penaltyWeight, fixedDims, evaluations);
+    }
+
+    public CellSettings withBatchSize(int value) {
+        return new CellSettings(component, epochs, value, lr, boundaryLr, temperatureStart, temperatureEnd, penaltyWeight, fixedDims, evaluations);
+    }
+
+    public CellSettings withPenaltyWeight(double value) {
+        return new CellSettings(component, epochs, batchSize, lr, boundaryLr, temperatureStart, temperatureEnd, value, fixedDims, evaluations);
+    }
+
     public CellSettings withComponent(Component value) {
         return new CellSettings(value, epochs, batchSize, lr, boundaryLr, temperatureStart, temperatureEnd, penaltyWeight, fixedDims, evaluations);
     }

@@ -10,7 +10,7 @@ import org.intervene4j.cli.Main;
 import org.junit.jupiter.api.Test;
 
 /** The demo end to end at toy sizes (needs the engine's ops). */
-class DemoCommandTest {
+class ReversalCommandTest {
     private static ReversalTraining.Settings tiny(long seed) {
         return new ReversalTraining.Settings(8, 16, 5e-3f, seed, 10, 3, 16, 1, 2, 20);
     }
@@ -33,7 +33,7 @@ class DemoCommandTest {
     void runsAndReportsHeldOutAccuracy() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.run(new String[] {"demo", "--steps", "5", "--eval", "10", "--d-model", "16", "--heads", "2",
+        int status = Main.run(new String[] {"reversal", "--steps", "5", "--eval", "10", "--d-model", "16", "--heads", "2",
                 "--layers", "1", "--length", "3"}, new PrintWriter(out, true), new PrintWriter(err, true));
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).contains("loss (log scale)").contains("token accuracy").contains("exact match");

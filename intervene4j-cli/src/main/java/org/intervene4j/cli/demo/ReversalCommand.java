@@ -15,15 +15,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code intervene4j demo}: trains a tiny decoder-only transformer from scratch to reverse digit
+ * {@code intervene4j reversal}: trains a tiny decoder-only transformer from scratch to reverse digit
  * strings, on the CPU, then reports the loss curve and held-out accuracy.
  */
-@Command(name = "demo", sortOptions = false,
+@Command(name = "reversal", sortOptions = false,
         description = {
             "Train a tiny decoder-only transformer from scratch to reverse digit strings",
             "(3 1 4 | -> 4 1 3), then decode held-out strings greedily and report accuracy."
         })
-public final class DemoCommand implements Callable<Integer> {
+public final class ReversalCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
