@@ -63,7 +63,7 @@ public final class BoundlessCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!task.equals("price-tagging")) throw new UserError("--task: unknown task '" + task + "' (known: price-tagging)");
-        PriceHypothesis hypothesis = PriceHypothesis.parse(variable);
+        PriceHypothesis hypothesis = StudyOptions.hypothesis("--variable", variable);
         PrintWriter err = spec.commandLine().getErr();
         CausalLM lm = model.load();
         int layers = lm.info().layers();

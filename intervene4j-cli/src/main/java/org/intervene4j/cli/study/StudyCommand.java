@@ -66,7 +66,7 @@ public final class StudyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<PriceHypothesis> hyps = new ArrayList<>();
-        for (String h : hypotheses) hyps.add(PriceHypothesis.parse(h.trim()));
+        for (String h : hypotheses) hyps.add(StudyOptions.hypothesis("--hypotheses", h));
         GridSpec cells = GridSpec.parse(grid);
         int threads = parallel == null ? WorkerPool.global().threads() : parallel;
 

@@ -1,5 +1,7 @@
 package org.intervene4j.cli.study;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.intervene4j.causal.task.PricePrompt;
@@ -22,7 +24,8 @@ public final class StudyModel {
     Path dir;
 
     @Option(names = "--prompt", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "Prompt format: compact (the task model's), alpaca (the paper's template) or auto (default: compact for the embedded model, alpaca otherwise).")
+            description = "Prompt format: compact (the task model's), alpaca (the paper's template) or auto (default: compact for a task model "
+                    + "trained by intervene4j, embedded or from train-task; alpaca otherwise).")
     String prompt;
 
     /** The checkpoint directory (the embedded one extracted to the cache when no --model). */
@@ -45,11 +48,22 @@ public final class StudyModel {
         return Tokenizer.open(directory());
     }
 
+    /** A checkpoint written by {@code train-task} (its training.json names the task): it reads the compact prompt. */
+    static boolean isTaskModel(Path dir) {
+        Path meta = dir.resolve("training.json");
+        if (!Files.isRegularFile(meta)) return false;
+        try {
+            return "price-tagging".equals(new ObjectMapper().readTree(meta.toFile()).path("task").asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public PricePrompt promptFormat() {
         return switch (prompt) {
             case "compact" -> PricePrompt.COMPACT;
             case "alpaca" -> PricePrompt.ALPACA;
-            case "auto" -> dir == null ? PricePrompt.COMPACT : PricePrompt.ALPACA;
+            case "auto" -> dir == null || isTaskModel(dir) ? PricePrompt.COMPACT : PricePrompt.ALPACA;
             default -> throw new UserError("--prompt: unknown format '" + prompt + "' (use compact, alpaca or auto)");
         };
     }

@@ -1,7 +1,9 @@
 package org.intervene4j.cli.study;
 
 import org.intervene4j.causal.search.CellSettings;
+import org.intervene4j.causal.task.PriceHypothesis;
 import org.intervene4j.cli.UserError;
+import org.intervene4j.site.Component;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code demo} and {@code boundless}: data sizes, training and seed. */
@@ -36,10 +38,18 @@ public final class StudyOptions {
     @Option(names = "--penalty", paramLabel = "LAMBDA", description = "Weight of the width penalty (default: 1).")
     Double penalty;
 
+    @Option(names = "--component", paramLabel = "NAME", defaultValue = "block_output",
+            description = "Site component rotated at each layer (default: ${DEFAULT-VALUE}, the residual stream; e.g. mlp_output, attention_output).")
+    String component;
+
     /** The cell settings these options describe. */
     CellSettings cell() {
         if (epochs < 1) throw new UserError("--epochs: must be >= 1, got " + epochs);
-        CellSettings s = CellSettings.defaults().withEpochs(epochs);
+        Component site = Component.byKey(component);
+        if (site == null || !site.perLayer || site.hasHeads) {
+            throw new UserError("--component: '" + component + "' is not a per-layer vector site (e.g. block_output, mlp_output, attention_output)");
+        }
+        CellSettings s = CellSettings.defaults().withEpochs(epochs).withComponent(site);
         if (dasDims != null) {
             if (dasDims < 1) throw new UserError("--das-dims: must be >= 1, got " + dasDims);
             s = s.withFixedDims(dasDims);
@@ -61,6 +71,15 @@ public final class StudyOptions {
             s = s.withTemperatureStart(temperature);
         }
         return s;
+    }
+
+    /** {@code value} as a hypothesis; the error names {@code option}. */
+    static PriceHypothesis hypothesis(String option, String value) {
+        try {
+            return PriceHypothesis.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(option + ": unknown hypothesis '" + value.trim() + "' (use left, right, both, midpoint or bracket)");
+        }
     }
 
     int trainPairs() {
