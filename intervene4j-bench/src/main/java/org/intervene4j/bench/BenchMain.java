@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the intervene4j engine against the machine's FMA peak and libtorch.",
-        subcommands = {BenchMain.Peak.class, BenchMain.GemmCmd.class, BenchMain.Stack.class, ModelCmd.class,
+        subcommands = {BenchMain.Peak.class, BenchMain.GemmCmd.class, BenchMain.Stack.class, ModelCmd.class, StudyCmd.class,
                 InterventionsCmd.class})
 public final class BenchMain implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
