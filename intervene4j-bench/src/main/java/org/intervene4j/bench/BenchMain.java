@@ -58,6 +58,33 @@ public final class BenchMain implements Runnable {
         }
     }
 
+    /**
+     * Stack of the thread that runs a command racing libtorch's Boundless DAS step: libtorch's
+     * {@code linalg_solve} of a 768 x 768 matrix (the Cayley rotation) calls OpenBLAS's threaded LU,
+     * which needs more stack on the calling thread than the JVM's default 1 MB (the process dies
+     * with a segmentation fault otherwise).
+     */
+    private static final long LARGE_STACK_BYTES = 256L << 20;
+
+    /** Runs {@code body} on a thread with a large stack and returns its result (rethrowing its failure). */
+    static <T> T onLargeStack(String name, Callable<T> body) throws Exception {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = body.call();
+            } catch (Throwable e) {
+                result[0] = e;
+            }
+        }, name, LARGE_STACK_BYTES);
+        t.start();
+        t.join();
+        if (result[0] instanceof Exception e) throw e;
+        if (result[0] instanceof Throwable e) throw new RuntimeException(e);
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
     static void writeJson(File file, Object value) throws Exception {
         if (file == null) return;
         File parent = file.getAbsoluteFile().getParentFile();

@@ -60,28 +60,9 @@ public final class InterventionsCmd implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the weights and inputs")
     long seed;
 
-    /**
-     * Stack of the thread that runs the command. libtorch's {@code linalg_solve} of a 768 x 768
-     * matrix calls OpenBLAS's threaded LU, which needs more stack on the calling thread than the
-     * JVM's default 1 MB (it crashes the process with a segmentation fault otherwise).
-     */
-    private static final long STACK_BYTES = 256L << 20;
-
     @Override
     public Integer call() throws Exception {
-        Object[] result = new Object[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = measure();
-            } catch (Throwable e) {
-                result[0] = e;
-            }
-        }, "bench-interventions", STACK_BYTES);
-        t.start();
-        t.join();
-        if (result[0] instanceof Exception e) throw e;
-        if (result[0] instanceof Throwable e) throw new RuntimeException(e);
-        return (Integer) result[0];
+        return BenchMain.onLargeStack("bench-interventions", this::measure);
     }
 
     private Integer measure() throws Exception {

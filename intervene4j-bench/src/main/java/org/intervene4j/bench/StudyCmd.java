@@ -59,24 +59,9 @@ public final class StudyCmd implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed")
     long seed;
 
-    /** libtorch's threaded LU (Cayley solve) needs more stack than the JVM's default thread has. */
-    private static final long STACK_BYTES = 256L << 20;
-
     @Override
     public Integer call() throws Exception {
-        Object[] result = new Object[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = measure();
-            } catch (Throwable e) {
-                result[0] = e;
-            }
-        }, "bench-study", STACK_BYTES);
-        t.start();
-        t.join();
-        if (result[0] instanceof Exception e) throw e;
-        if (result[0] instanceof Throwable e) throw new RuntimeException(e);
-        return (Integer) result[0];
+        return BenchMain.onLargeStack("bench-study", this::measure);
     }
 
     private Integer measure() throws Exception {

@@ -1,25 +1,17 @@
 package org.intervene4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intervene4j.cli.CliRun.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** Exit statuses and messages of the command line. */
 class MainTest {
-    private record Result(int status, String out, String err) {}
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void helpListsTheCommandsAndExitsZero() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("Usage: intervene4j").contains("demo").contains("--version");
         assertThat(r.err()).isEmpty();
@@ -27,21 +19,21 @@ class MainTest {
 
     @Test
     void reversalHelpListsItsFlags() {
-        Result r = run("reversal", "--help");
+        CliRun r = run("reversal", "--help");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("--steps").contains("--seed").contains("--batch").contains("--lr");
     }
 
     @Test
     void versionNamesTheRelease() {
-        Result r = run("--version");
+        CliRun r = run("--version");
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("intervene4j ").contains("kernels");
     }
 
     @Test
     void unknownOptionIsOneErrorLineWithStatusTwo() {
-        Result r = run("demo", "--no-such-flag");
+        CliRun r = run("demo", "--no-such-flag");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString()
                 .startsWith("intervene4j: error: ").contains("--no-such-flag");
@@ -50,7 +42,7 @@ class MainTest {
 
     @Test
     void badValueIsOneErrorLineWithStatusTwo() {
-        Result r = run("reversal", "--steps", "0");
+        CliRun r = run("reversal", "--steps", "0");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString()
                 .isEqualTo("intervene4j: error: --steps must be at least 1, got 0");
@@ -59,14 +51,14 @@ class MainTest {
 
     @Test
     void malformedNumberIsAUsageError() {
-        Result r = run("reversal", "--lr", "fast");
+        CliRun r = run("reversal", "--lr", "fast");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString().startsWith("intervene4j: error: ").contains("fast");
     }
 
     @Test
     void stacktraceFlagShowsWhereTheErrorCameFrom() {
-        Result r = run("reversal", "--heads", "5", "--stacktrace");
+        CliRun r = run("reversal", "--heads", "5", "--stacktrace");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("intervene4j: error: --heads must divide --d-model (64), got 5")
                 .contains("java.lang.IllegalArgumentException").contains("at org.intervene4j.");
@@ -74,7 +66,7 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Result r = run("train-everything");
+        CliRun r = run("train-everything");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("intervene4j: error: ");
     }

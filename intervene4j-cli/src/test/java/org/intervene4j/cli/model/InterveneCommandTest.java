@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
 import org.intervene4j.intervention.IntervenableModel;
 import org.intervene4j.intervention.InterventionIO;
@@ -55,20 +54,14 @@ class InterveneCommandTest {
         out = tmp.resolve("out.json");
     }
 
-    record Run(int status, String out, String err) {}
-
-    Run intervene(String specJson) throws IOException {
+    CliRun intervene(String specJson) throws IOException {
         return intervene(model, specJson);
     }
 
-    Run intervene(Path modelDir, String specJson) throws IOException {
+    CliRun intervene(Path modelDir, String specJson) throws IOException {
         Path spec = tmp.resolve("spec.json");
         Files.writeString(spec, specJson);
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int status = Main.run(new String[] {"intervene", "--model", modelDir.toString(), "--spec", spec.toString(), "--out",
-                out.toString()}, new PrintWriter(o, true), new PrintWriter(e, true));
-        return new Run(status, o.toString(), e.toString());
+        return CliRun.run("intervene", "--model", modelDir.toString(), "--spec", spec.toString(), "--out", out.toString());
     }
 
     static final String VECTOR = "[0.1, -0.2, 0.3, 0.05, -0.4, 0.2, 0.1, 0.0, 0.7, -0.1, 0.2, 0.3, -0.3, 0.25, 0.1, -0.6]";
@@ -86,7 +79,7 @@ class InterveneCommandTest {
 
     @Test
     void theExampleSpecRunsAndReportsWhereEachInterventionFired() throws IOException {
-        Run r = intervene(exampleSpec("{\"ids\": [5, 17, 39, 8]}"));
+        CliRun r = intervene(exampleSpec("{\"ids\": [5, 17, 39, 8]}"));
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = JSON.readTree(out.toFile());
         assertThat(j.get("ids").toString()).isEqualTo("[5,17,39,8]");
@@ -104,7 +97,7 @@ class InterveneCommandTest {
 
         // a prompt gives the same as its ids; the plain logits differ at the patched positions only
         Files.delete(out);
-        Run p = intervene(exampleSpec("{\"prompt\": \"w5 w17 w39 w8\"}"));
+        CliRun p = intervene(exampleSpec("{\"prompt\": \"w5 w17 w39 w8\"}"));
         assertThat(p.status()).as(p.err()).isZero();
         assertThat(JSON.readTree(out.toFile())).isEqualTo(j);
         Files.delete(out);
@@ -126,7 +119,7 @@ class InterveneCommandTest {
                 spec.set("base", meta.get("base"));
                 spec.set("sources", meta.get("sources"));
                 spec.set("interventions", cases.get(c).get("interventions"));
-                Run r = intervene(spec.toString());
+                CliRun r = intervene(spec.toString());
                 assertThat(r.status()).as(r.err()).isZero();
                 JsonNode logits = JSON.readTree(out.toFile()).get("logits");
                 float[] want = expected.readFloat("case" + c + ".logits").toFloatArray();
@@ -154,7 +147,7 @@ class InterveneCommandTest {
         assertThat(intervene(inline).status()).isZero();
         JsonNode a = JSON.readTree(out.toFile());
         Files.delete(out);
-        Run r = intervene("{\"base\": {\"ids\": [5, 17, 39, 8]}, \"sources\": [{\"ids\": [9, 3, 30, 8]}], \"load\": \"saved\"}");
+        CliRun r = intervene("{\"base\": {\"ids\": [5, 17, 39, 8]}, \"sources\": [{\"ids\": [9, 3, 30, 8]}], \"load\": \"saved\"}");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode b = JSON.readTree(out.toFile());
         assertThat(b.get("logits")).isEqualTo(a.get("logits"));
@@ -162,7 +155,7 @@ class InterveneCommandTest {
 
         // saved for another architecture: refused, saying what differs
         Files.delete(out);
-        Run other = intervene(FIXTURES.resolve("llama"), "{\"base\": {\"ids\": [5, 17, 39, 8]}, \"sources\": [{\"ids\": [9, 3, 30, 8]}], "
+        CliRun other = intervene(FIXTURES.resolve("llama"), "{\"base\": {\"ids\": [5, 17, 39, 8]}, \"sources\": [{\"ids\": [9, 3, 30, 8]}], "
                 + "\"load\": \"" + saved.toAbsolutePath() + "\"}");
         assertOneLineError(other, "load: ", "saved for gpt2 with", "this model is llama with");
     }
@@ -219,7 +212,7 @@ class InterveneCommandTest {
         assertOneLineError(intervene(spec), fragments);
     }
 
-    private void assertOneLineError(Run r, String... fragments) {
+    private void assertOneLineError(CliRun r, String... fragments) {
         assertThat(r.status()).as(r.err()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().trim().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith("intervene4j: error: ").doesNotContain("Exception").doesNotContain("\tat ");

@@ -1,18 +1,18 @@
 package org.intervene4j.cli.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intervene4j.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,14 +26,7 @@ class ModelCommandsTest {
     Path tmp;
     Path model;
 
-    record Run(int status, String out, String err) {}
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
-    }
 
     /** A copy of the gpt2 fixture with a word-level tokenizer over its 40 ids ("w0" .. "w39"). */
     @BeforeEach
@@ -67,28 +60,28 @@ class ModelCommandsTest {
 
     @Test
     void generateStreamsTheContinuationAndSitesListsShapes() {
-        Run g = run("generate", "--model", model.toString(), "--prompt", "w5 w17", "--max-new-tokens", "4");
+        CliRun g = run("generate", "--model", model.toString(), "--prompt", "w5 w17", "--max-new-tokens", "4");
         assertThat(g.status()).as(g.err()).isZero();
         assertThat(g.out()).startsWith("w5 w17");
         assertThat(g.out().trim().split("\\s+").length).isBetween(3, 6);
-        Run s = run("sites", "--model", model.toString());
+        CliRun s = run("sites", "--model", model.toString());
         assertThat(s.status()).isZero();
         assertThat(s.out()).contains("blocks.1.mlp_activation").contains("[batch, seq, 64]")
                 .contains("blocks.0.head_attention_value_output").contains("logits");
     }
 
-    private void assertOneLineError(Run r, String... fragments) {
+    private void assertOneLineError(CliRun r, String... fragments) {
         assertThat(r.status()).as(r.err()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().trim().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith("intervene4j: error: ").doesNotContain("Exception").doesNotContain("\tat ");
         for (String f : fragments) assertThat(r.err()).contains(f);
     }
 
-    private Run logits(String... extra) {
+    private CliRun logits(String... extra) {
         Path out = tmp.resolve("out.json");
         String[] base = {"logits", "--model", model.toString(), "--out", out.toString()};
         String[] args = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
-        Run r = run(args);
+        CliRun r = run(args);
         if (r.status() != 0) assertThat(out).as("no partial output file").doesNotExist();
         return r;
     }

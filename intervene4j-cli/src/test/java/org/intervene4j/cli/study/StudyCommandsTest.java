@@ -1,15 +1,15 @@
 package org.intervene4j.cli.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intervene4j.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.intervene4j.causal.task.TaskModels;
+import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,14 +26,7 @@ class StudyCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {}
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void extract() {
@@ -43,7 +36,7 @@ class StudyCommandsTest {
     @Test
     void boundlessWritesTheContractFields() throws IOException {
         Path out = tmp.resolve("cell.json");
-        Run r = run("boundless", "--model", taskModel.toString(), "--task", "price-tagging", "--variable", "both", "--layer", "1",
+        CliRun r = run("boundless", "--model", taskModel.toString(), "--task", "price-tagging", "--variable", "both", "--layer", "1",
                 "--position", "-1", "--pairs", "64", "--epochs", "1", "--seed", "3", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toFile());
@@ -61,7 +54,7 @@ class StudyCommandsTest {
     @Test
     void demoRunsASmallStudyAndWritesTheReport() throws IOException {
         Path report = tmp.resolve("report");
-        Run r = run("demo", "--model", taskModel.toString(), "--grid", "2:2", "--hypotheses", "left,bracket", "--pairs", "64", "--epochs", "1",
+        CliRun r = run("demo", "--model", taskModel.toString(), "--grid", "2:2", "--hypotheses", "left,bracket", "--pairs", "64", "--epochs", "1",
                 "--report", report.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("factual accuracy").contains("hypothesis").contains("left").contains("bracket")
@@ -70,7 +63,7 @@ class StudyCommandsTest {
         assertThat(j.get("cells").size()).isEqualTo(4);
         assertThat(Files.readString(report.resolve("index.html"))).contains("<svg");
         // run again: everything is there, nothing is trained
-        Run again = run("demo", "--model", taskModel.toString(), "--grid", "2:2", "--hypotheses", "left,bracket", "--pairs", "64", "--epochs", "1",
+        CliRun again = run("demo", "--model", taskModel.toString(), "--grid", "2:2", "--hypotheses", "left,bracket", "--pairs", "64", "--epochs", "1",
                 "--report", report.toString());
         assertThat(again.status()).isZero();
         assertThat(again.err()).contains("nothing to train");
@@ -100,7 +93,7 @@ class StudyCommandsTest {
         assertThat(tmp.resolve("r")).doesNotExist();
     }
 
-    private static void assertOneLineError(Run r, String expected) {
+    private static void assertOneLineError(CliRun r, String expected) {
         assertThat(r.status()).as(r.err()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().lines()).singleElement().asString().startsWith("intervene4j: error: ").contains(expected);
         assertThat(r.err()).doesNotContain("\tat ");

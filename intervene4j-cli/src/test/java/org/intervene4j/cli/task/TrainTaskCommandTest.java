@@ -1,15 +1,14 @@
 package org.intervene4j.cli.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intervene4j.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.intervene4j.cli.Main;
+import org.intervene4j.cli.CliRun;
 import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.Models;
 import org.junit.jupiter.api.Test;
@@ -20,19 +19,12 @@ class TrainTaskCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {}
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
-    }
 
     @Test
     void aShortRunWritesACheckpointThatLoads() throws IOException {
         Path dir = tmp.resolve("pt");
-        Run r = run("train-task", "--task", "price-tagging", "--out", dir.toString(), "--seed", "3", "--steps", "3");
+        CliRun r = run("train-task", "--task", "price-tagging", "--out", dir.toString(), "--seed", "3", "--steps", "3");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("held-out accuracy: ").contains("3 steps").contains("seed 3").contains("wrote " + dir);
         assertThat(r.err()).contains("train [").contains("3/3");
@@ -46,17 +38,17 @@ class TrainTaskCommandTest {
 
     @Test
     void mistakesAreOneLineErrorsWithStatus2() throws IOException {
-        Run unknown = run("train-task", "--task", "parity", "--out", tmp.resolve("x").toString());
+        CliRun unknown = run("train-task", "--task", "parity", "--out", tmp.resolve("x").toString());
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err().strip()).isEqualTo("intervene4j: error: --task: unknown task 'parity' (known: price-tagging)");
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        Run notDir = run("train-task", "--task", "price-tagging", "--out", file.toString());
+        CliRun notDir = run("train-task", "--task", "price-tagging", "--out", file.toString());
         assertThat(notDir.status()).isEqualTo(2);
         assertThat(notDir.err()).contains("--out").contains("not a directory");
-        Run steps = run("train-task", "--task", "price-tagging", "--out", tmp.resolve("y").toString(), "--steps", "0");
+        CliRun steps = run("train-task", "--task", "price-tagging", "--out", tmp.resolve("y").toString(), "--steps", "0");
         assertThat(steps.status()).isEqualTo(2);
         assertThat(steps.err()).contains("--steps must be at least 1");
-        Run missing = run("train-task", "--task", "price-tagging");
+        CliRun missing = run("train-task", "--task", "price-tagging");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("--out");
     }
