@@ -6,16 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.intervene4j.causal.search.AlignmentSearch;
+import org.intervene4j.causal.search.CellMemory;
+import org.intervene4j.causal.search.CellSettings;
 import org.intervene4j.causal.study.PriceTaggingStudy;
 import org.intervene4j.causal.study.StudySettings;
 import org.intervene4j.causal.task.PriceHypothesis;
+import org.intervene4j.cli.UserError;
 import org.intervene4j.cli.Version;
 import org.intervene4j.engine.kernel.WorkerPool;
 import org.intervene4j.model.CausalLM;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.report.StudyReport;
 import org.intervene4j.report.StudyResults;
+import org.intervene4j.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,15 +71,20 @@ public final class StudyCommand implements Callable<Integer> {
         List<PriceHypothesis> hyps = new ArrayList<>();
         for (String h : hypotheses) hyps.add(StudyOptions.hypothesis("--hypotheses", h));
         GridSpec cells = GridSpec.parse(grid);
-        int threads = parallel == null ? WorkerPool.global().threads() : parallel;
+        int requested = parallel == null ? WorkerPool.global().threads() : parallel;
+        if (requested < 1) throw new UserError("--parallel: must be >= 1, got " + requested);
 
         long t0 = System.nanoTime();
         CausalLM lm = model.load();
         ModelInfo info = lm.info();
         List<Integer> layers = cells.layersFor(info.layers());
+        Tokenizer tokenizer = model.tokenizer();
+        int seq = tokenizer.encode(model.promptFormat().render(PriceTaggingStudy.EXAMPLE)).length;
+        int threads = CellMemory.parallelCells(requested, info, CellSettings.defaults().batchSize(), seq, weightBytes(lm),
+                Runtime.getRuntime().maxMemory());
         StudySettings settings = new StudySettings(hyps, layers, cells.positions(), options.trainPairs(), options.devPairs(),
                 options.testPairs(), 2000, options.cell(), options.seed(), threads);
-        PriceTaggingStudy study = new PriceTaggingStudy(lm, model.tokenizer(), model.promptFormat(), model.name(), settings);
+        PriceTaggingStudy study = new PriceTaggingStudy(lm, tokenizer, model.promptFormat(), model.name(), settings);
 
         out.printf(Locale.ROOT, "model: %s (%s, %d layers, d_model %d)%n", model.name(), info.family(), info.layers(), info.dModel());
         out.printf(Locale.ROOT, "prompt: %s%n", model.promptFormat().render(PriceTaggingStudy.EXAMPLE).replace("\n", "\\n"));
@@ -85,10 +93,10 @@ public final class StudyCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "factual accuracy: %.1f%% on %d held-out inputs%n", 100 * accuracy, settings.factualExamples());
         int total = hyps.size() * layers.size() * cells.positions().size();
         out.printf(Locale.ROOT, "search: %d hypotheses x %d layers x %d positions = %d cells; %s per cell: %d pairs x %d epochs, %d held-out pairs; "
-                        + "%d cells at a time on %s%n",
+                        + "%d cells at a time%s on %s%n",
                 hyps.size(), layers.size(), cells.positions().size(), total, settings.cell().fixedDims() > 0
                         ? "DAS (" + settings.cell().fixedDims() + " dims)" : "Boundless DAS", settings.trainPairs(), settings.cell().epochs(),
-                settings.testPairs(), threads, Version.threads(WorkerPool.global().threads()));
+                settings.testPairs(), threads, threads < requested ? " (the heap holds no more)" : "", Version.threads(WorkerPool.global().threads()));
         out.flush();
 
         long stepsPerCell = (long) ((settings.trainPairs() + settings.cell().batchSize() - 1) / settings.cell().batchSize()) * settings.cell().epochs();
@@ -102,5 +110,14 @@ public final class StudyCommand implements Callable<Integer> {
                 report.resolve(StudyReport.HTML_FILE).toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1e9);
         out.flush();
         return 0;
+    }
+
+    /** Bytes the loaded weights hold (0 when the family does not say). */
+    private static long weightBytes(CausalLM lm) {
+        try {
+            return lm.weightFootprint().bytes();
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
     }
 }
