@@ -29,8 +29,11 @@ public final class StudyOptions {
             description = "Starting mask temperature (default: automatic, D/16 for a rotated width D, at least 1); anneals to 0.1.")
     Double temperature;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate of the rotation (default: 2e-3); the boundaries get 10x.")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate of the rotation (default: 2e-3).")
     Double lr;
+
+    @Option(names = "--boundary-lr", paramLabel = "RATE", description = "Adam learning rate of the interval widths (default: 0.1).")
+    Double boundaryLr;
 
     @Option(names = "--batch", paramLabel = "N", description = "Pairs per optimizer step (default: 64).")
     Integer batch;
@@ -56,7 +59,11 @@ public final class StudyOptions {
         }
         if (lr != null) {
             if (!(lr > 0)) throw new UserError("--lr: must be > 0, got " + lr);
-            s = s.withLearningRates(lr, 10 * lr);
+            s = s.withLearningRates(lr, s.boundaryLr());
+        }
+        if (boundaryLr != null) {
+            if (!(boundaryLr > 0)) throw new UserError("--boundary-lr: must be > 0, got " + boundaryLr);
+            s = s.withLearningRates(s.lr(), boundaryLr);
         }
         if (batch != null) {
             if (batch < 1) throw new UserError("--batch: must be >= 1, got " + batch);

@@ -93,6 +93,25 @@ class StudyCommandsTest {
         assertThat(tmp.resolve("r")).doesNotExist();
     }
 
+    /** A random GPT-2 whose word-level tokenizer knows neither "Yes" nor "No": the Alpaca prompt cannot be scored. */
+    @Test
+    void aTokenizerThatCannotTellTheAnswersApartIsAClearError() throws IOException {
+        Path model = tmp.resolve("gpt2");
+        Files.createDirectories(model);
+        try (java.util.stream.Stream<Path> files = Files.list(FIXTURES.resolve("gpt2"))) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, model.resolve(f.getFileName()));
+        }
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < 40; i++) vocab.append(i == 0 ? "" : ",").append("\"w").append(i).append("\":").append(i);
+        Files.writeString(model.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
+                + "\"added_tokens\":[],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},\"post_processor\":null,"
+                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"w0\"}}");
+        Path out = tmp.resolve("x.json");
+        assertOneLineError(run("boundless", "--model", model.toString(), "--variable", "left", "--layer", "0", "--position", "-1",
+                "--out", out.toString()), "the answers 'Yes' and 'No' start with the same token");
+        assertThat(out).doesNotExist();
+    }
+
     private static void assertOneLineError(CliRun r, String expected) {
         assertThat(r.status()).as(r.err()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().lines()).singleElement().asString().startsWith("intervene4j: error: ").contains(expected);

@@ -33,9 +33,15 @@ public record CellSettings(Component component, int epochs, int batchSize, doubl
         require(evaluations >= 1, "evaluations must be >= 1, got " + evaluations);
     }
 
-    /** Boundless DAS on the residual stream with this project's defaults. */
+    /**
+     * Boundless DAS on the residual stream with this project's defaults: 3 epochs at batch 64,
+     * Adam 2e-3 for the rotation and 0.1 for the widths (fast enough that, within the few dozen
+     * steps of a cell, an interval the data do not need shrinks under the penalty: at a position
+     * that carries nothing it ends near 5 of 64 dims instead of staying near its start), τ from
+     * D/16 to 0.1, λ = 1, dev IIA scored 4 times.
+     */
     public static CellSettings defaults() {
-        return new CellSettings(Component.BLOCK_OUTPUT, 4, 64, 2e-3, 2e-2, Double.NaN, 0.1, 1.0, 0, 4);
+        return new CellSettings(Component.BLOCK_OUTPUT, 3, 64, 2e-3, 0.1, Double.NaN, 0.1, 1.0, 0, 4);
     }
 
     public CellSettings withEpochs(int value) {
