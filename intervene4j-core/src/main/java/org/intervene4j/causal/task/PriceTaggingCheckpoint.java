@@ -49,6 +49,7 @@ public final class PriceTaggingCheckpoint {
         s.put("lr", settings.lr());
         s.put("weight_decay", settings.weightDecay());
         s.put("near_boundary", settings.nearBoundary());
+        s.put("single_bound", settings.singleBound());
         s.put("d_model", settings.dModel());
         s.put("layers", settings.layers());
         s.put("heads", settings.heads());

@@ -34,7 +34,7 @@ class PriceTaggingTrainerTest {
         List<Float> losses = new ArrayList<>();
         trainer.train(s -> losses.add(s.loss()));
         assertThat(losses).hasSize(60);
-        // from a random start the answer is one of 21 tokens (loss about ln 21 = 3.04); once the
+        // from a random start the answer is one of 23 tokens (loss about ln 23 = 3.14); once the
         // model puts its mass on yes/no the loss is near ln 2 = 0.69 or below
         double first = losses.subList(0, 10).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         double last = losses.subList(50, 60).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
@@ -50,6 +50,62 @@ class PriceTaggingTrainerTest {
                 .hasMessageContaining("heads");
         assertThatThrownBy(() -> new PriceTaggingTrainer.Settings(1, 5, 8, 1e-3, 0, 16, 1, 4, 8, 10, 0))
                 .hasMessageContaining("maxSeq");
+        assertThatThrownBy(() -> small(1, 5).withSingleBound(1.0)).hasMessageContaining("singleBound");
+        assertThatThrownBy(() -> small(1, 5).withSingleBound(-0.1)).hasMessageContaining("singleBound");
+    }
+
+    @Test
+    void singleBoundShareSetsTheMixAndChangesTheRun() {
+        assertThat(small(1, 5).singleBoundPerBatch()).isZero();
+        assertThat(small(1, 5).withSingleBound(0.5).singleBoundPerBatch()).isEqualTo(16);
+        assertThat(small(1, 5).withSingleBound(0.3).singleBoundPerBatch()).isEqualTo(10); // round(9.6) = 10, even
+        assertThat(small(1, 5).withSingleBound(0.1).singleBoundPerBatch()).isEqualTo(2);  // round(3.2) = 3 -> 2
+        // the 11-argument constructor is the between-only recipe
+        assertThat(small(1, 5).singleBound()).isZero();
+        Map<String, float[]> plain = weights(new PriceTaggingTrainer(small(4, 4)).train(s -> {}).parameters());
+        Map<String, float[]> mixed = weights(new PriceTaggingTrainer(small(4, 4).withSingleBound(0.5)).train(s -> {}).parameters());
+        Map<String, float[]> again = weights(new PriceTaggingTrainer(small(4, 4).withSingleBound(0.5)).train(s -> {}).parameters());
+        assertThat(mixed.get("blocks.0.mlp.fc.weight")).isNotEqualTo(plain.get("blocks.0.mlp.fc.weight"));
+        for (String name : mixed.keySet()) assertThat(again.get(name)).as(name).containsExactly(mixed.get(name));
+    }
+
+    @Test
+    void mixedTrainingLearnsTheSingleBoundQuestionsToo() {
+        PriceTaggingTrainer trainer = new PriceTaggingTrainer(
+                new PriceTaggingTrainer.Settings(7, 150, 64, 3e-3, 0.01, 32, 2, 2, 64, 17, 0.2, 0.5));
+        trainer.train(s -> {});
+        // score the above/below questions directly: well above the majority-answer rate (about 0.7)
+        java.util.Random rng = new java.util.Random(99);
+        int n = 400;
+        int[][] above = new int[n][];
+        int[][] below = new int[n][];
+        int[] aboveAnswer = new int[n];
+        int[] belowAnswer = new int[n];
+        for (int i = 0; i < n; i++) {
+            PriceInput in = PriceSplit.sampleHeldOut(rng);
+            above[i] = PriceVocabulary.encodeAbove(in);
+            below[i] = PriceVocabulary.encodeBelow(in);
+            aboveAnswer[i] = PriceVocabulary.aboveAnswerId(in);
+            belowAnswer[i] = PriceVocabulary.belowAnswerId(in);
+        }
+        double a = accuracy(trainer, above, aboveAnswer);
+        double b = accuracy(trainer, below, belowAnswer);
+        System.out.printf("mixed training, 150 steps: above %.3f, below %.3f%n", a, b);
+        assertThat(a).isGreaterThan(0.85);
+        assertThat(b).isGreaterThan(0.85);
+    }
+
+    private static double accuracy(PriceTaggingTrainer trainer, int[][] ids, int[] answers) {
+        try (org.intervene4j.engine.GradMode off = org.intervene4j.engine.GradMode.off()) {
+            Tensor logits = trainer.model().forward(ids).contiguous(); // [n, 12, vocab]
+            int vocab = logits.size(2);
+            int right = 0;
+            for (int i = 0; i < ids.length; i++) {
+                int at = logits.offset() + (i * ids[i].length + ids[i].length - 1) * vocab;
+                if (PriceTaggingAccuracy.argmax(logits.data(), at, vocab) == answers[i]) right++;
+            }
+            return right / (double) ids.length;
+        }
     }
 
     private static Map<String, float[]> weights(Map<String, Tensor> params) {
