@@ -79,9 +79,22 @@ public final class PriceTaggingCheckpoint {
 
                 Held-out accuracy: %.2f%% on %d inputs (seed %d) that training never draws.
 
-                Reproduce: `./intervene4j train-task --task price-tagging --out DIR --seed %d --steps %d`
+                Training mix: %s
+
+                Reproduce: `./intervene4j train-task --task price-tagging --out DIR --seed %d --steps %d --layers %d --single-bound %s`
                 (bit-identical on the same kernels and thread count). Settings: training.json.
                 """, s.dModel(), s.layers(), s.heads(), s.mlpHidden(), parameters, 100 * accuracy, HELD_OUT_SIZE,
-                HELD_OUT_SEED, s.seed(), s.steps());
+                HELD_OUT_SEED, mix(s), s.seed(), s.steps(), s.layers(), s.singleBound());
+    }
+
+    /** One paragraph on what each batch held. */
+    private static String mix(PriceTaggingTrainer.Settings s) {
+        int single = s.singleBoundPerBatch();
+        if (single == 0) return "`between` prompts only.";
+        return String.format(Locale.ROOT, """
+                of each batch of %d prompts, %d are `between` prompts and %d are single-bound
+                questions, half `above 1.25 : 4.50 ?` (yes when amount >= lo) and half `below 6.73 : 4.50 ?`
+                (yes when amount <= hi), so the model learns each boundary test on its own as well as their
+                conjunction. Only `between` prompts are scored and studied.""", s.batch(), s.batch() - single, single);
     }
 }
