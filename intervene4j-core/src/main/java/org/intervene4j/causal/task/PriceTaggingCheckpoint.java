@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.intervene4j.nn.Gpt2Export;
 import org.intervene4j.nn.TinyDecoder;
 
@@ -36,7 +37,8 @@ public final class PriceTaggingCheckpoint {
     public static double write(TinyDecoder model, PriceTaggingTrainer.Settings settings, Path dir) {
         double accuracy = PriceTaggingAccuracy.of(model, PriceSplit.heldOutSet(HELD_OUT_SEED, HELD_OUT_SIZE));
         Gpt2Export.write(model, dir, PriceVocabulary.BOS_ID, PriceVocabulary.EOS_ID,
-                Map.of("task", "price-tagging", "seed", Long.toString(settings.seed())));
+                // sorted: Map.of's iteration order changes between JVM runs, and the header must not
+                new TreeMap<>(Map.of("task", "price-tagging", "seed", Long.toString(settings.seed()))));
         PriceVocabulary.writeTokenizer(dir);
         ObjectNode info = JSON.createObjectNode();
         info.put("task", "price-tagging");

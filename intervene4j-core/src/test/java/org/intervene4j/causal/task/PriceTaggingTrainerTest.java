@@ -69,45 +69,6 @@ class PriceTaggingTrainerTest {
         for (String name : mixed.keySet()) assertThat(again.get(name)).as(name).containsExactly(mixed.get(name));
     }
 
-    @Test
-    void mixedTrainingLearnsTheSingleBoundQuestionsToo() {
-        PriceTaggingTrainer trainer = new PriceTaggingTrainer(
-                new PriceTaggingTrainer.Settings(7, 150, 64, 3e-3, 0.01, 32, 2, 2, 64, 17, 0.2, 0.5));
-        trainer.train(s -> {});
-        // score the above/below questions directly: well above the majority-answer rate (about 0.7)
-        java.util.Random rng = new java.util.Random(99);
-        int n = 400;
-        int[][] above = new int[n][];
-        int[][] below = new int[n][];
-        int[] aboveAnswer = new int[n];
-        int[] belowAnswer = new int[n];
-        for (int i = 0; i < n; i++) {
-            PriceInput in = PriceSplit.sampleHeldOut(rng);
-            above[i] = PriceVocabulary.encodeAbove(in);
-            below[i] = PriceVocabulary.encodeBelow(in);
-            aboveAnswer[i] = PriceVocabulary.aboveAnswerId(in);
-            belowAnswer[i] = PriceVocabulary.belowAnswerId(in);
-        }
-        double a = accuracy(trainer, above, aboveAnswer);
-        double b = accuracy(trainer, below, belowAnswer);
-        System.out.printf("mixed training, 150 steps: above %.3f, below %.3f%n", a, b);
-        assertThat(a).isGreaterThan(0.85);
-        assertThat(b).isGreaterThan(0.85);
-    }
-
-    private static double accuracy(PriceTaggingTrainer trainer, int[][] ids, int[] answers) {
-        try (org.intervene4j.engine.GradMode off = org.intervene4j.engine.GradMode.off()) {
-            Tensor logits = trainer.model().forward(ids).contiguous(); // [n, 12, vocab]
-            int vocab = logits.size(2);
-            int right = 0;
-            for (int i = 0; i < ids.length; i++) {
-                int at = logits.offset() + (i * ids[i].length + ids[i].length - 1) * vocab;
-                if (PriceTaggingAccuracy.argmax(logits.data(), at, vocab) == answers[i]) right++;
-            }
-            return right / (double) ids.length;
-        }
-    }
-
     private static Map<String, float[]> weights(Map<String, Tensor> params) {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         params.forEach((k, v) -> out.put(k, v.toFloatArray()));
