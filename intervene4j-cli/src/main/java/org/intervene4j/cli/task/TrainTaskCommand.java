@@ -44,6 +44,14 @@ public final class TrainTaskCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: the shipped model's).")
     Integer steps;
 
+    @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (default: the shipped model's).")
+    Integer layers;
+
+    @Option(names = "--single-bound", paramLabel = "SHARE",
+            description = {"Share of each batch given to single-bound questions ('above LO : AMOUNT ?',",
+                "'below HI : AMOUNT ?'); 0 trains on 'between' prompts only (default: the shipped model's)."})
+    Double singleBound;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -64,6 +72,16 @@ public final class TrainTaskCommand implements Callable<Integer> {
             if (steps < 1) throw new UserError("--steps must be at least 1, got " + steps);
             settings = settings.withSteps(steps);
         }
+        if (layers != null) {
+            if (layers < 1) throw new UserError("--layers must be at least 1, got " + layers);
+            settings = settings.withLayers(layers);
+        }
+        if (singleBound != null) {
+            if (!(singleBound >= 0 && singleBound < 1)) {
+                throw new UserError("--single-bound must be in [0, 1), got " + singleBound);
+            }
+            settings = settings.withSingleBound(singleBound);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PriceTaggingTrainer trainer = new PriceTaggingTrainer(settings);
         stdout.printf(Locale.ROOT, "task: price tagging, prompts like '%s' -> yes | no%n",
@@ -71,8 +89,8 @@ public final class TrainTaskCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "model: GPT-2, d_model %d, %d layers, %d heads, MLP %d, %,d parameters (seed %d)%n",
                 settings.dModel(), settings.layers(), settings.heads(), settings.mlpHidden(),
                 trainer.model().parameterCount(), settings.seed());
-        stdout.printf(Locale.ROOT, "train: %d steps of %d prompts, AdamW lr %s, on %s%n", settings.steps(), settings.batch(),
-                settings.lr(), Version.threads(WorkerPool.global().threads()));
+        stdout.printf(Locale.ROOT, "train: %d steps of %d prompts (%d single-bound), AdamW lr %s, on %s%n", settings.steps(),
+                settings.batch(), settings.singleBoundPerBatch(), settings.lr(), Version.threads(WorkerPool.global().threads()));
         stdout.flush();
 
         ProgressBar bar = ProgressBar.onStderr(spec.commandLine().getErr(), "train", settings.steps());

@@ -24,7 +24,8 @@ class TrainTaskCommandTest {
     @Test
     void aShortRunWritesACheckpointThatLoads() throws IOException {
         Path dir = tmp.resolve("pt");
-        CliRun r = run("train-task", "--task", "price-tagging", "--out", dir.toString(), "--seed", "3", "--steps", "3");
+        CliRun r = run("train-task", "--task", "price-tagging", "--out", dir.toString(), "--seed", "3", "--steps", "3",
+                "--layers", "2", "--single-bound", "0.25");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("held-out accuracy: ").contains("3 steps").contains("seed 3").contains("wrote " + dir);
         assertThat(r.err()).contains("train [").contains("3/3");
@@ -33,6 +34,9 @@ class TrainTaskCommandTest {
         JsonNode info = new ObjectMapper().readTree(dir.resolve("training.json").toFile());
         assertThat(info.at("/settings/steps").asInt()).isEqualTo(3);
         assertThat(info.at("/settings/seed").asLong()).isEqualTo(3);
+        assertThat(info.at("/settings/layers").asInt()).isEqualTo(2);
+        assertThat(info.at("/settings/single_bound").asDouble()).isEqualTo(0.25);
+        assertThat(model.info().layers()).isEqualTo(2);
         assertThat(dir.resolve("tokenizer.json")).isRegularFile();
     }
 
@@ -51,5 +55,11 @@ class TrainTaskCommandTest {
         CliRun missing = run("train-task", "--task", "price-tagging");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("--out");
+        CliRun share = run("train-task", "--task", "price-tagging", "--out", tmp.resolve("z").toString(), "--single-bound", "1");
+        assertThat(share.status()).isEqualTo(2);
+        assertThat(share.err()).contains("--single-bound must be in [0, 1), got 1.0");
+        CliRun layers = run("train-task", "--task", "price-tagging", "--out", tmp.resolve("w").toString(), "--layers", "0");
+        assertThat(layers.status()).isEqualTo(2);
+        assertThat(layers.err()).contains("--layers must be at least 1");
     }
 }

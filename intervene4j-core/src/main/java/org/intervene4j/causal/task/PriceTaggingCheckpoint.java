@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.intervene4j.nn.Gpt2Export;
 import org.intervene4j.nn.TinyDecoder;
 
@@ -36,7 +37,8 @@ public final class PriceTaggingCheckpoint {
     public static double write(TinyDecoder model, PriceTaggingTrainer.Settings settings, Path dir) {
         double accuracy = PriceTaggingAccuracy.of(model, PriceSplit.heldOutSet(HELD_OUT_SEED, HELD_OUT_SIZE));
         Gpt2Export.write(model, dir, PriceVocabulary.BOS_ID, PriceVocabulary.EOS_ID,
-                Map.of("task", "price-tagging", "seed", Long.toString(settings.seed())));
+                // sorted: Map.of's iteration order changes between JVM runs, and the header must not
+                new TreeMap<>(Map.of("task", "price-tagging", "seed", Long.toString(settings.seed()))));
         PriceVocabulary.writeTokenizer(dir);
         ObjectNode info = JSON.createObjectNode();
         info.put("task", "price-tagging");
@@ -49,6 +51,7 @@ public final class PriceTaggingCheckpoint {
         s.put("lr", settings.lr());
         s.put("weight_decay", settings.weightDecay());
         s.put("near_boundary", settings.nearBoundary());
+        s.put("single_bound", settings.singleBound());
         s.put("d_model", settings.dModel());
         s.put("layers", settings.layers());
         s.put("heads", settings.heads());
@@ -78,9 +81,22 @@ public final class PriceTaggingCheckpoint {
 
                 Held-out accuracy: %.2f%% on %d inputs (seed %d) that training never draws.
 
-                Reproduce: `./intervene4j train-task --task price-tagging --out DIR --seed %d --steps %d`
+                Training mix: %s
+
+                Reproduce: `./intervene4j train-task --task price-tagging --out DIR --seed %d --steps %d --layers %d --single-bound %s`
                 (bit-identical on the same kernels and thread count). Settings: training.json.
                 """, s.dModel(), s.layers(), s.heads(), s.mlpHidden(), parameters, 100 * accuracy, HELD_OUT_SIZE,
-                HELD_OUT_SEED, s.seed(), s.steps());
+                HELD_OUT_SEED, mix(s), s.seed(), s.steps(), s.layers(), s.singleBound());
+    }
+
+    /** One paragraph on what each batch held. */
+    private static String mix(PriceTaggingTrainer.Settings s) {
+        int single = s.singleBoundPerBatch();
+        if (single == 0) return "`between` prompts only.";
+        return String.format(Locale.ROOT, """
+                of each batch of %d prompts, %d are `between` prompts and %d are single-bound
+                questions, half `above 1.25 : 4.50 ?` (yes when amount >= lo) and half `below 6.73 : 4.50 ?`
+                (yes when amount <= hi), so the model learns each boundary test on its own as well as their
+                conjunction. Only `between` prompts are scored and studied.""", s.batch(), s.batch() - single, single);
     }
 }

@@ -8,7 +8,9 @@ import org.intervene4j.tokenizer.WordLevelTokenizerWriter;
 
 /**
  * The word/digit vocabulary of the price-tagging task model: four special tokens, the ten
- * digits, the punctuation and the words of {@link PricePrompt#COMPACT} prompts and answers.
+ * digits, the punctuation and the words of {@link PricePrompt#COMPACT} prompts and answers,
+ * then the words of the single-bound training questions ({@link #encodeAbove},
+ * {@link #encodeBelow}). New words go at the end, so the ids of the COMPACT prompt never move.
  * {@link #encode} turns an input straight into ids (training needs no tokenizer library);
  * {@link #writeTokenizer} writes the same mapping as a Hugging Face tokenizer.
  */
@@ -35,13 +37,19 @@ public final class PriceVocabulary {
     public static final int YES_ID = 19;
     /** The answer token of {@link PricePrompt#COMPACT}'s {@code " no"}. */
     public static final int NO_ID = 20;
+    /** The cue of the single-bound question {@code above LO : AMOUNT ?} (is amount >= lo?). */
+    public static final int ABOVE_ID = 21;
+    /** The cue of the single-bound question {@code below HI : AMOUNT ?} (is amount <= hi?). */
+    public static final int BELOW_ID = 22;
+    /** Tokens of a single-bound question, BOS included: {@code <bos> above D . D D : D . D D ?}. */
+    public static final int SINGLE_BOUND_TOKENS = 12;
 
     private PriceVocabulary() {}
 
     private static List<String> tokens() {
         List<String> t = new ArrayList<>(List.of(PAD, UNK, BOS, EOS));
         for (int d = 0; d <= 9; d++) t.add(Integer.toString(d));
-        t.addAll(List.of(".", ":", "?", "between", "and", "yes", "no"));
+        t.addAll(List.of(".", ":", "?", "between", "and", "yes", "no", "above", "below"));
         return Collections.unmodifiableList(t);
     }
 
@@ -70,6 +78,37 @@ public final class PriceVocabulary {
         ids[11] = COLON_ID;
         price(ids, CompactPricePrompt.AMOUNT_POSITION, input.amount());
         ids[16] = QUESTION_ID;
+        return ids;
+    }
+
+    /** The ids of {@code above LO : AMOUNT ?} for {@code input} (its hi is not shown); answer: amount >= lo. */
+    public static int[] encodeAbove(PriceInput input) {
+        return singleBound(ABOVE_ID, input.lo(), input.amount());
+    }
+
+    /** The ids of {@code below HI : AMOUNT ?} for {@code input} (its lo is not shown); answer: amount <= hi. */
+    public static int[] encodeBelow(PriceInput input) {
+        return singleBound(BELOW_ID, input.hi(), input.amount());
+    }
+
+    /** The answer id of {@link #encodeAbove}: yes when amount >= lo. */
+    public static int aboveAnswerId(PriceInput input) {
+        return input.amount() >= input.lo() ? YES_ID : NO_ID;
+    }
+
+    /** The answer id of {@link #encodeBelow}: yes when amount <= hi. */
+    public static int belowAnswerId(PriceInput input) {
+        return input.amount() <= input.hi() ? YES_ID : NO_ID;
+    }
+
+    private static int[] singleBound(int cue, int bound, int amount) {
+        int[] ids = new int[SINGLE_BOUND_TOKENS];
+        ids[0] = BOS_ID;
+        ids[1] = cue;
+        price(ids, 2, bound);
+        ids[6] = COLON_ID;
+        price(ids, 7, amount);
+        ids[11] = QUESTION_ID;
         return ids;
     }
 

@@ -34,7 +34,7 @@ class PriceTaggingTrainerTest {
         List<Float> losses = new ArrayList<>();
         trainer.train(s -> losses.add(s.loss()));
         assertThat(losses).hasSize(60);
-        // from a random start the answer is one of 21 tokens (loss about ln 21 = 3.04); once the
+        // from a random start the answer is one of 23 tokens (loss about ln 23 = 3.14); once the
         // model puts its mass on yes/no the loss is near ln 2 = 0.69 or below
         double first = losses.subList(0, 10).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         double last = losses.subList(50, 60).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
@@ -50,6 +50,23 @@ class PriceTaggingTrainerTest {
                 .hasMessageContaining("heads");
         assertThatThrownBy(() -> new PriceTaggingTrainer.Settings(1, 5, 8, 1e-3, 0, 16, 1, 4, 8, 10, 0))
                 .hasMessageContaining("maxSeq");
+        assertThatThrownBy(() -> small(1, 5).withSingleBound(1.0)).hasMessageContaining("singleBound");
+        assertThatThrownBy(() -> small(1, 5).withSingleBound(-0.1)).hasMessageContaining("singleBound");
+    }
+
+    @Test
+    void singleBoundShareSetsTheMixAndChangesTheRun() {
+        assertThat(small(1, 5).singleBoundPerBatch()).isZero();
+        assertThat(small(1, 5).withSingleBound(0.5).singleBoundPerBatch()).isEqualTo(16);
+        assertThat(small(1, 5).withSingleBound(0.3).singleBoundPerBatch()).isEqualTo(10); // round(9.6) = 10, even
+        assertThat(small(1, 5).withSingleBound(0.1).singleBoundPerBatch()).isEqualTo(2);  // round(3.2) = 3 -> 2
+        // the 11-argument constructor is the between-only recipe
+        assertThat(small(1, 5).singleBound()).isZero();
+        Map<String, float[]> plain = weights(new PriceTaggingTrainer(small(4, 4)).train(s -> {}).parameters());
+        Map<String, float[]> mixed = weights(new PriceTaggingTrainer(small(4, 4).withSingleBound(0.5)).train(s -> {}).parameters());
+        Map<String, float[]> again = weights(new PriceTaggingTrainer(small(4, 4).withSingleBound(0.5)).train(s -> {}).parameters());
+        assertThat(mixed.get("blocks.0.mlp.fc.weight")).isNotEqualTo(plain.get("blocks.0.mlp.fc.weight"));
+        for (String name : mixed.keySet()) assertThat(again.get(name)).as(name).containsExactly(mixed.get(name));
     }
 
     private static Map<String, float[]> weights(Map<String, Tensor> params) {

@@ -52,4 +52,34 @@ class PriceVocabularyTest {
             }
         }
     }
+
+    @Test
+    void singleBoundQuestionsEncodeAsTheTokenizerSplitsThem() {
+        PriceVocabulary.writeTokenizer(dir);
+        // the new words come after the COMPACT ones, so the COMPACT ids above are unchanged
+        assertThat(PriceVocabulary.TOKENS.get(PriceVocabulary.ABOVE_ID)).isEqualTo("above");
+        assertThat(PriceVocabulary.TOKENS.get(PriceVocabulary.BELOW_ID)).isEqualTo("below");
+        assertThat(PriceVocabulary.size()).isEqualTo(23);
+        Random rng = new Random(12);
+        try (Tokenizer tok = Tokenizer.open(dir)) {
+            PriceInput fixed = new PriceInput(125, 673, 450);
+            assertThat(tok.encode("above 1.25 : 4.50 ?")).containsExactly(2, 21, 5, 14, 6, 9, 15, 8, 14, 9, 4, 16)
+                    .containsExactly(PriceVocabulary.encodeAbove(fixed));
+            assertThat(tok.encode("below 6.73 : 4.50 ?")).containsExactly(PriceVocabulary.encodeBelow(fixed));
+            for (int i = 0; i < 200; i++) {
+                PriceInput in = PriceInput.sample(rng);
+                String above = "above " + PriceInput.dollars(in.lo()) + " : " + PriceInput.dollars(in.amount()) + " ?";
+                String below = "below " + PriceInput.dollars(in.hi()) + " : " + PriceInput.dollars(in.amount()) + " ?";
+                assertThat(tok.encode(above)).as(above).hasSize(PriceVocabulary.SINGLE_BOUND_TOKENS)
+                        .containsExactly(PriceVocabulary.encodeAbove(in));
+                assertThat(tok.encode(below)).as(below).containsExactly(PriceVocabulary.encodeBelow(in));
+                // the answers are the two halves of the task's own answer
+                boolean left = PriceVocabulary.aboveAnswerId(in) == PriceVocabulary.YES_ID;
+                boolean right = PriceVocabulary.belowAnswerId(in) == PriceVocabulary.YES_ID;
+                assertThat(left).isEqualTo(in.amount() >= in.lo());
+                assertThat(right).isEqualTo(in.amount() <= in.hi());
+                assertThat(left && right).isEqualTo(in.inside());
+            }
+        }
+    }
 }

@@ -59,6 +59,40 @@ class TaskModelsTest {
     }
 
     @Test
+    void shippedModelAlsoAnswersTheSingleBoundQuestionsItWasTrainedOn() {
+        Path dir = TaskModels.priceTagging(cache);
+        CausalLM model = Models.loadCausalLM(dir);
+        List<PriceInput> inputs = PriceSplit.heldOutSet(55, 400);
+        try (Tokenizer tok = Tokenizer.open(dir); GradMode off = GradMode.off()) {
+            String[] above = inputs.stream().map(in -> "above " + PriceInput.dollars(in.lo()) + " : "
+                    + PriceInput.dollars(in.amount()) + " ?").toArray(String[]::new);
+            String[] below = inputs.stream().map(in -> "below " + PriceInput.dollars(in.hi()) + " : "
+                    + PriceInput.dollars(in.amount()) + " ?").toArray(String[]::new);
+            int last = PriceVocabulary.SINGLE_BOUND_TOKENS - 1;
+            Tensor a = model.forward(tok.batch(PadSide.RIGHT, above)).contiguous(); // [400, 12, vocab]
+            Tensor b = model.forward(tok.batch(PadSide.RIGHT, below)).contiguous(); // [400, 12, vocab]
+            int rightA = 0;
+            int rightB = 0;
+            int yesA = 0;
+            int yesB = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                PriceInput in = inputs.get(i);
+                boolean left = in.amount() >= in.lo();
+                boolean right = in.amount() <= in.hi();
+                if (left) yesA++;
+                if (right) yesB++;
+                if ((a.get(i, last, PriceVocabulary.YES_ID) > a.get(i, last, PriceVocabulary.NO_ID)) == left) rightA++;
+                if ((b.get(i, last, PriceVocabulary.YES_ID) > b.get(i, last, PriceVocabulary.NO_ID)) == right) rightB++;
+            }
+            System.out.printf("shipped model: above %d/400 (yes share %d/400), below %d/400 (yes share %d/400)%n",
+                    rightA, yesA, rightB, yesB);
+            // far above always answering the majority (about 300/400)
+            assertThat(rightA).isGreaterThanOrEqualTo(380);
+            assertThat(rightB).isGreaterThanOrEqualTo(380);
+        }
+    }
+
+    @Test
     void extractionIsReusedAndNamedByContent() throws IOException {
         Path first = TaskModels.priceTagging(cache);
         assertThat(first.getParent()).isEqualTo(cache);
