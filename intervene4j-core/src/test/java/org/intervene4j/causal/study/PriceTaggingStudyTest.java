@@ -90,7 +90,7 @@ class PriceTaggingStudyTest {
     @Test
     void theTaskModelIsAccurateAndTheAnswerIsComputedAtTheLastToken() {
         PriceTaggingStudy s = study(settings(List.of(PriceHypothesis.LEFT), List.of(1), List.of(-1, -2), 512, 2));
-        assertThat(s.taskAccuracy()).isGreaterThanOrEqualTo(0.98);
+        assertThat(s.taskAccuracy()).isGreaterThanOrEqualTo(0.97);
         CellResult last = s.trainCell(PriceHypothesis.LEFT, 1, -1, null);
         CellResult before = s.trainCell(PriceHypothesis.LEFT, 1, -2, null);
         System.out.printf("left at layer 1: IIA %.3f at '?' (dims %s), %.3f one token earlier%n", last.iia(), last.widths(), before.iia());
@@ -99,6 +99,26 @@ class PriceTaggingStudyTest {
         assertThat(last.iia()).isGreaterThan(before.iia() + 0.15);
         assertThat(last.absolutePosition()).isEqualTo(16);
         assertThat(last.token()).isEqualTo("?");
+    }
+
+    /**
+     * The study's headline, as {@code ./intervene4j demo} runs it (seed 1, default cell settings):
+     * at layer 1, last token, Boundless DAS aligns Left and Right at once in two adjacent
+     * intervals, each with held-out IIA >= 0.90, while the bracket control stays far below.
+     */
+    @Test
+    void leftAndRightAlignAtOnceAtLayerOneOfTheLastToken() {
+        StudySettings s = new StudySettings(List.of(PriceHypothesis.BOTH, PriceHypothesis.BRACKET), List.of(1), List.of(-1), 768, 128, 256,
+                500, CellSettings.defaults(), 1, 1);
+        PriceTaggingStudy study = study(s);
+        CellResult both = study.trainCell(PriceHypothesis.BOTH, 1, -1, null);
+        CellResult bracket = study.trainCell(PriceHypothesis.BRACKET, 1, -1, null);
+        System.out.printf("both at layer 1, '?': IIA %.3f %s, dims %s; bracket %.3f%n", both.iia(), both.iiaPerVariable(), both.widths(),
+                bracket.iia());
+        assertThat(both.iiaPerVariable().get("left")).isGreaterThanOrEqualTo(0.90);
+        assertThat(both.iiaPerVariable().get("right")).isGreaterThanOrEqualTo(0.90);
+        assertThat(both.widths().get("left") + both.widths().get("right")).isLessThan(64);
+        assertThat(bracket.iia()).isLessThan(0.7);
     }
 
     @Test
