@@ -76,11 +76,15 @@ public final class StudyCmd implements Callable<Integer> {
         for (int l = 0; l < layers; l++) layerList.add(l);
         List<PriceHypothesis> hyps = List.of(PriceHypothesis.LEFT, PriceHypothesis.RIGHT);
         StudySettings settings = new StudySettings(hyps, layerList, List.of(-1), 768, 128, 256, 500, CellSettings.defaults(), seed, threads);
-        PriceTaggingStudy study;
         try (Tokenizer tok = Tokenizer.open(dir)) {
-            study = new PriceTaggingStudy(task, tok, PricePrompt.COMPACT, "task model", settings);
-            for (PriceHypothesis h : hyps) study.data(h); // encode all pairs before timing
+            return measure(new PriceTaggingStudy(task, tok, PricePrompt.COMPACT, "task model", settings), settings, hyps, layerList,
+                    loadStart);
         }
+    }
+
+    private Integer measure(PriceTaggingStudy study, StudySettings settings, List<PriceHypothesis> hyps, List<Integer> layerList,
+                            double loadStart) throws Exception {
+        for (PriceHypothesis h : hyps) study.data(h); // encode all pairs before timing
         System.out.printf("%n== grid cells on the task model: %d cells (left, right x layers 0..%d, last token), %d pairs x %d epochs ==%n",
                 hyps.size() * layers, layers - 1, settings.trainPairs(), settings.cell().epochs());
         study.trainCell(PriceHypothesis.LEFT, 0, -1, null); // warm-up (JIT)
