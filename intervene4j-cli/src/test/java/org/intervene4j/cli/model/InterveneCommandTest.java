@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
+import org.intervene4j.cli.TestModels;
 import org.intervene4j.intervention.IntervenableModel;
 import org.intervene4j.intervention.InterventionIO;
 import org.intervene4j.intervention.InterventionSpec;
@@ -41,16 +42,7 @@ class InterveneCommandTest {
     /** A copy of the gpt2 fixture with a word-level tokenizer over its 40 ids ("w0" .. "w39"). */
     @BeforeEach
     void copyModel() throws IOException {
-        model = tmp.resolve("gpt2");
-        Files.createDirectories(model);
-        try (Stream<Path> files = Files.list(FIXTURES.resolve("gpt2"))) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, model.resolve(f.getFileName()));
-        }
-        StringBuilder vocab = new StringBuilder();
-        for (int i = 0; i < 40; i++) vocab.append(i == 0 ? "" : ",").append("\"w").append(i).append("\":").append(i);
-        Files.writeString(model.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
-                + "\"added_tokens\":[],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},\"post_processor\":null,"
-                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"w0\"}}");
+        model = TestModels.gpt2WithWordTokenizer(tmp.resolve("gpt2"));
         out = tmp.resolve("out.json");
     }
 

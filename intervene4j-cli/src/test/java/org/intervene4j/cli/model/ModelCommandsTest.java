@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
+import org.intervene4j.cli.TestModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The model commands' contracts (generate, logits, sites) and their one-line errors. */
 class ModelCommandsTest {
-    static final Path FIXTURES = Path.of("../intervene4j-core/src/test/resources/fixtures");
+    static final Path FIXTURES = TestModels.FIXTURES;
 
     @TempDir
     Path tmp;
@@ -31,16 +32,7 @@ class ModelCommandsTest {
     /** A copy of the gpt2 fixture with a word-level tokenizer over its 40 ids ("w0" .. "w39"). */
     @BeforeEach
     void copyModel() throws IOException {
-        model = tmp.resolve("gpt2");
-        Files.createDirectories(model);
-        try (Stream<Path> files = Files.list(FIXTURES.resolve("gpt2"))) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, model.resolve(f.getFileName()));
-        }
-        StringBuilder vocab = new StringBuilder();
-        for (int i = 0; i < 40; i++) vocab.append(i == 0 ? "" : ",").append("\"w").append(i).append("\":").append(i);
-        Files.writeString(model.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
-                + "\"added_tokens\":[],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},\"post_processor\":null,"
-                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"w0\"}}");
+        model = TestModels.gpt2WithWordTokenizer(tmp.resolve("gpt2"));
         Files.writeString(model.resolve("tokenizer_config.json"), "{\"eos_token\": \"w39\"}");
     }
 

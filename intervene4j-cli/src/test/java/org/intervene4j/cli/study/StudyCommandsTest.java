@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import org.intervene4j.causal.task.TaskModels;
 import org.intervene4j.cli.CliRun;
 import org.intervene4j.cli.Main;
+import org.intervene4j.cli.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The study commands' contracts: {@code boundless} (one cell, JSON) and {@code demo} (grid, report), and their errors. */
 class StudyCommandsTest {
-    static final Path FIXTURES = Path.of("../intervene4j-core/src/test/resources/fixtures");
+    static final Path FIXTURES = TestModels.FIXTURES;
 
     @TempDir
     static Path cache;
@@ -96,16 +97,7 @@ class StudyCommandsTest {
     /** A random GPT-2 whose word-level tokenizer knows neither "Yes" nor "No": the Alpaca prompt cannot be scored. */
     @Test
     void aTokenizerThatCannotTellTheAnswersApartIsAClearError() throws IOException {
-        Path model = tmp.resolve("gpt2");
-        Files.createDirectories(model);
-        try (java.util.stream.Stream<Path> files = Files.list(FIXTURES.resolve("gpt2"))) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, model.resolve(f.getFileName()));
-        }
-        StringBuilder vocab = new StringBuilder();
-        for (int i = 0; i < 40; i++) vocab.append(i == 0 ? "" : ",").append("\"w").append(i).append("\":").append(i);
-        Files.writeString(model.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
-                + "\"added_tokens\":[],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},\"post_processor\":null,"
-                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"w0\"}}");
+        Path model = TestModels.gpt2WithWordTokenizer(tmp.resolve("gpt2"));
         Path out = tmp.resolve("x.json");
         assertOneLineError(run("boundless", "--model", model.toString(), "--variable", "left", "--layer", "0", "--position", "-1",
                 "--out", out.toString()), "the answers 'Yes' and 'No' start with the same token");
