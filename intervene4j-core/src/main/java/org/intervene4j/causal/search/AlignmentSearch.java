@@ -110,14 +110,14 @@ public final class AlignmentSearch {
                 progress.step(c, step, steps);
             }
         };
-        CellOutcome o = BoundlessCellTrainer.train(model, h.train(), h.dev(), h.test(), c.layer(), c.position(), settings, cellSeed(c),
+        CellOutcome o = BoundlessCellTrainer.train(model, h.train(), h.dev(), h.test(), c.layer(), c.position(), settings, cellSeed(seed, c),
                 listener);
         progress.cellDone(c, o);
         return o;
     }
 
     /** The seed of one cell: a function of the study seed and the cell only. */
-    public long cellSeed(Cell c) {
+    public static long cellSeed(long seed, Cell c) {
         long h = seed * 0x9E3779B97F4A7C15L;
         h ^= c.hypothesis().hashCode() * 0xC2B2AE3D27D4EB4FL;
         h ^= (c.layer() + 1L) * 0x165667B19E3779F9L;

@@ -75,13 +75,21 @@ public final class BoundlessCellTrainer {
                 .build();
         InterventionTrainer.Result r = trainer.train(i -> order.get((int) (i % order.size())), steps);
 
-        double iia = trainer.evaluate(test.batches(256)).accuracy();
+        // one pass over the test pairs per variable; the overall IIA is their pooled count
         double[] perVariable = new double[variables];
+        long correct = 0;
         for (int v = 0; v < variables; v++) {
             int wanted = v;
-            EncodedPairs part = test.where(x -> x == wanted);
-            perVariable[v] = part.size() == 0 ? Double.NaN : trainer.evaluate(part.batches(256)).accuracy();
+            EncodedPairs part = variables == 1 ? test : test.where(x -> x == wanted);
+            if (part.size() == 0) {
+                perVariable[v] = Double.NaN;
+                continue;
+            }
+            InterventionTrainer.Evaluation e = trainer.evaluate(part.batches(256));
+            perVariable[v] = e.accuracy();
+            correct += Math.round(e.accuracy() * e.examples());
         }
+        double iia = (double) correct / test.size();
         int[] dims;
         try (GradMode off = GradMode.off()) {
             dims = bdas.dimensionCounts();

@@ -1,9 +1,9 @@
 package org.intervene4j.causal.study;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.intervene4j.causal.search.EncodedPairs;
 import org.intervene4j.causal.task.PriceInput;
 import org.intervene4j.causal.task.PricePair;
@@ -19,8 +19,8 @@ import org.intervene4j.tokenizer.Tokenizer;
 public final class PricePromptEncoder {
     private final Tokenizer tokenizer;
     private final PricePrompt prompt;
-    private final Map<PriceInput, int[]> prompts = new HashMap<>();
-    private final Map<PriceInput, int[]> answers = new HashMap<>(); // [yes id, no id] per input
+    private final Map<PriceInput, int[]> prompts = new ConcurrentHashMap<>();
+    private final Map<PriceInput, int[]> answers = new ConcurrentHashMap<>(); // [yes id, no id] per input
 
     public PricePromptEncoder(Tokenizer tokenizer, PricePrompt prompt) {
         this.tokenizer = tokenizer;

@@ -112,10 +112,9 @@ public final class PriceTaggingStudy {
     /** Trains one cell (the {@code boundless} command); the same result as that cell of a full study with this seed. */
     public CellResult trainCell(PriceHypothesis h, int layer, int position, TrainingListener listener) {
         AlignmentSearch.Hypothesis d = data(h);
-        AlignmentSearch search = new AlignmentSearch(model, settings.cell(), settings.seed(), 1);
         AlignmentSearch.Cell cell = new AlignmentSearch.Cell(h.cliName(), layer, position);
         CellOutcome o = BoundlessCellTrainer.train(model, d.train(), d.dev(), d.test(), layer, position, settings.cell(),
-                search.cellSeed(cell), listener);
+                AlignmentSearch.cellSeed(settings.seed(), cell), listener);
         return result(h, cell, o);
     }
 
@@ -157,8 +156,8 @@ public final class PriceTaggingStudy {
 
             @Override
             public void cellDone(AlignmentSearch.Cell cell, CellOutcome outcome) {
-                CellResult r = result(PriceHypothesis.parse(cell.hypothesis()), cell, outcome);
-                synchronized (current) {
+                synchronized (current) { // one cell at a time: the tokenizer and the results file are shared
+                    CellResult r = result(PriceHypothesis.parse(cell.hypothesis()), cell, outcome);
                     current[0] = current[0].withCell(r, Instant.now(), earlierSeconds + (System.nanoTime() - start) / 1e9);
                     try {
                         StudyReport.write(reportDir, current[0]);
