@@ -1,11 +1,13 @@
 package org.intervene4j.bench;
 
 import org.intervene4j.engine.Ops;
+import org.intervene4j.engine.PackedWeight;
 import org.intervene4j.engine.Tensor;
 
 /**
  * A GPT-2-small-shaped stack of pre-layer-norm transformer blocks in our engine, with frozen
- * weights and one trainable matrix T on the residual stream:
+ * weights (the four projection matrices of each block prepacked once, {@link PackedWeight}, as
+ * the model zoo does for products of many rows) and one trainable matrix T on the residual stream:
  *
  * <pre>
  *   for each block:  x = x + attention(layerNorm1(x))       (causal, multi-head)
@@ -22,9 +24,9 @@ public final class Gpt2ShapedStack {
     /** The intervention matrix {@code [d, d]}; requires grad. */
     private final Tensor t;
 
-    private record BlockParams(Tensor ln1Gamma, Tensor ln1Beta, Tensor wQkv, Tensor bQkv,
-                               Tensor wOut, Tensor bOut, Tensor ln2Gamma, Tensor ln2Beta,
-                               Tensor wFc, Tensor bFc, Tensor wProj, Tensor bProj) {}
+    private record BlockParams(Tensor ln1Gamma, Tensor ln1Beta, PackedWeight wQkv, Tensor bQkv,
+                               PackedWeight wOut, Tensor bOut, Tensor ln2Gamma, Tensor ln2Beta,
+                               PackedWeight wFc, Tensor bFc, PackedWeight wProj, Tensor bProj) {}
 
     /** Wraps copies of the weights as frozen tensors, and T as a tensor that requires grad. */
     public Gpt2ShapedStack(StackWeights w) {
@@ -36,11 +38,11 @@ public final class Gpt2ShapedStack {
             StackWeights.Block b = w.blocks[l];
             blocks[l] = new BlockParams(
                     frozen(b.ln1Gamma, d), frozen(b.ln1Beta, d),
-                    frozen(b.wQkv, 3 * d, d), frozen(b.bQkv, 3 * d),
-                    frozen(b.wOut, d, d), frozen(b.bOut, d),
+                    packed(b.wQkv, 3 * d, d), frozen(b.bQkv, 3 * d),
+                    packed(b.wOut, d, d), frozen(b.bOut, d),
                     frozen(b.ln2Gamma, d), frozen(b.ln2Beta, d),
-                    frozen(b.wFc, f, d), frozen(b.bFc, f),
-                    frozen(b.wProj, d, f), frozen(b.bProj, d));
+                    packed(b.wFc, f, d), frozen(b.bFc, f),
+                    packed(b.wProj, d, f), frozen(b.bProj, d));
         }
         t = Tensor.of(w.t.clone(), d, d).requiresGrad(true);
     }
@@ -97,5 +99,10 @@ public final class Gpt2ShapedStack {
 
     private static Tensor frozen(float[] values, int... shape) {
         return Tensor.of(values.clone(), shape);
+    }
+
+    /** A frozen weight {@code [out, in]} prepacked for linear, as the model zoo holds its weights. */
+    private static PackedWeight packed(float[] values, int... shape) {
+        return PackedWeight.of(frozen(values, shape));
     }
 }

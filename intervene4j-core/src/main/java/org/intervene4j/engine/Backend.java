@@ -60,6 +60,14 @@ public interface Backend {
         return linear(x, w.toTensor(), bias);
     }
 
+    /**
+     * {@link Ops#linear(Tensor, PackedWeight, Tensor)}. This default runs the plain linear on
+     * the source weight; backends whose kernels read the packed panels override it.
+     */
+    default Tensor linear(Tensor x, PackedWeight w, Tensor bias) {
+        return w.half() != null ? linear(x, w.half(), bias) : linear(x, w.dense(), bias);
+    }
+
     /** {@link Ops#embedding(HalfMatrix, int[], int...)}; this default widens the weight (see above). */
     default Tensor embedding(HalfMatrix weight, int[] ids, int... leading) {
         return embedding(weight.toTensor(), ids, leading);

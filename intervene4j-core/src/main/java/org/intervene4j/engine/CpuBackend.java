@@ -7,6 +7,7 @@ import org.intervene4j.engine.op.HalfWeightOps;
 import org.intervene4j.engine.op.Indexing;
 import org.intervene4j.engine.op.MatMul;
 import org.intervene4j.engine.op.Norm;
+import org.intervene4j.engine.op.PackedWeightOps;
 import org.intervene4j.engine.op.Reduce;
 import org.intervene4j.engine.op.Rotary;
 import org.intervene4j.engine.op.Softmax;
@@ -136,6 +137,11 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor linear(Tensor x, HalfMatrix w, Tensor bias) {
         return HalfWeightOps.linear(x, w, bias);
+    }
+
+    @Override
+    public Tensor linear(Tensor x, PackedWeight w, Tensor bias) {
+        return PackedWeightOps.linear(x, w, bias);
     }
 
     @Override

@@ -69,6 +69,12 @@ public final class Ops {
      * (F16/BF16, widened inside the kernel); gradients flow to x and bias only.
      */
     public static Tensor linear(Tensor x, HalfMatrix w, Tensor bias) { return backend().linear(x, w, bias); }
+    /**
+     * {@code x [..., in] @ w^T + bias} with a frozen prepacked weight {@code w [out, in]}: the
+     * same values as the plain linear, without packing the weight per call; gradients flow to
+     * x and bias only.
+     */
+    public static Tensor linear(Tensor x, PackedWeight w, Tensor bias) { return backend().linear(x, w, bias); }
 
     // ---- softmax family
     /** Softmax over the last dimension. */

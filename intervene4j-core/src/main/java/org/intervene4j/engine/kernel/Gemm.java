@@ -43,6 +43,24 @@ public final class Gemm {
     }
 
     /**
+     * {@code C[m, n] (+)= A[m, k] * B} with B prepacked ({@code k = b.k()}, {@code n = b.n()}):
+     * the same product as {@link #multiply(int, int, int, float[], int, int, int, float[], int, int, int, float[], int, int, boolean)}
+     * without packing B.
+     */
+    public static void multiply(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < 0) throw new IllegalArgumentException("Gemm.multiply: negative size m=" + m);
+        if (m == 0) return;
+        int n = b.n();
+        int k = b.k();
+        if (!KernelConfig.vectorized() || b.width() != PackedPanels.WIDTH || (long) m * n * k < SMALL_PRODUCT) {
+            ScalarGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+        } else {
+            VectorGemm.multiplyPrepacked(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
      * A batch of independent products of equal sizes: product t reads A at {@code aOffs[t]}, B
      * at {@code bOffs[t]} and writes C at {@code cOffs[t]} (strides shared). Small products
      * run in parallel over the batch; large ones run one after another, each parallel inside.

@@ -15,25 +15,38 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LaneSum {
     private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
-    /** SHIFTS[j]: lane i reads lane i + (L >> (j + 1)), wrapping. */
-    private static final VectorShuffle<Float>[] SHIFTS = shifts(PREFERRED);
+    private static final int L = PREFERRED.length();
+    /** Lane i reads lane i + h (wrapping), for h = 8, 4, 2, 1 (only those below L are used). */
+    private static final VectorShuffle<Float> BY8 = VectorShuffle.iota(PREFERRED, 8 % L, 1, true);
+    private static final VectorShuffle<Float> BY4 = VectorShuffle.iota(PREFERRED, 4 % L, 1, true);
+    private static final VectorShuffle<Float> BY2 = VectorShuffle.iota(PREFERRED, 2 % L, 1, true);
+    private static final VectorShuffle<Float> BY1 = VectorShuffle.iota(PREFERRED, 1 % L, 1, true);
 
     private LaneSum() {}
 
-    /** {@code v[0] + v[1] + ...}, summed as a halving tree. */
+    /**
+     * {@code v[0] + v[1] + ...}, summed as a halving tree. Written out step by step with constant
+     * shuffles (a loop over a shuffle array reassigning a vector variable kept C2 from compiling
+     * it to registers: every call boxed its vectors).
+     */
     static float of(FloatVector v) {
-        VectorShuffle<Float>[] shifts = v.species() == PREFERRED ? SHIFTS : shifts(v.species());
+        if (v.species() != PREFERRED || L > 16) return ofAnySpecies(v);
         FloatVector x = v;
-        for (VectorShuffle<Float> shift : shifts) x = x.add(x.rearrange(shift));
-        return x.lane(0);
+        if (L == 16) x = x.add(x.rearrange(BY8));
+        FloatVector y = L >= 8 ? x.add(x.rearrange(BY4)) : x;
+        FloatVector z = L >= 4 ? y.add(y.rearrange(BY2)) : y;
+        FloatVector w = L >= 2 ? z.add(z.rearrange(BY1)) : z;
+        return w.lane(0);
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] shifts(VectorSpecies<Float> species) {
-        int lanes = species.length();
-        int steps = Integer.numberOfTrailingZeros(lanes); // lanes is a power of two
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int j = 0, half = lanes / 2; j < steps; j++, half /= 2) out[j] = VectorShuffle.iota(species, half, 1, true);
-        return out;
+    /** The same order for any species (slow path: other shapes than the preferred one). */
+    private static float ofAnySpecies(FloatVector v) {
+        float[] lanes = v.toArray();
+        for (int half = lanes.length / 2; half >= 1; half /= 2) {
+            float[] next = new float[half];
+            for (int i = 0; i < half; i++) next[i] = lanes[i] + lanes[i + half];
+            lanes = next;
+        }
+        return lanes[0];
     }
 }

@@ -2,6 +2,7 @@ package org.intervene4j.model.common;
 
 import org.intervene4j.engine.HalfMatrix;
 import org.intervene4j.engine.Ops;
+import org.intervene4j.engine.PackedWeight;
 import org.intervene4j.engine.Tensor;
 
 /**
@@ -12,8 +13,19 @@ import org.intervene4j.engine.Tensor;
  * which read like the {@link Ops} they forward to.
  */
 public final class WeightMatrix {
+    /**
+     * Products with at least this many rows (prefill, training batches) read a prepacked copy of
+     * the weight ({@link PackedWeight}, made on first use); fewer rows (decoding) stream the
+     * weight as stored, so a model used only for generation never holds the copy.
+     */
+    public static final int PACK_MIN_ROWS = 16;
+
     private final Tensor dense;    // [rows, cols] or null
     private final HalfMatrix half; // [rows, cols] or null
+    /** The prepacked copy for linear, made on first use; null until then. */
+    private volatile PackedWeight packed;
+    /** Set once the fp32 tensor has been handed out (it may be edited): no packing from then on. */
+    private volatile boolean handedOut;
 
     private WeightMatrix(Tensor dense, HalfMatrix half) {
         this.dense = dense;
@@ -37,7 +49,28 @@ public final class WeightMatrix {
 
     /** {@code x [..., in] @ w^T + bias} for {@code w [out, in]}; bias {@code [out]} or null. */
     public static Tensor linear(Tensor x, WeightMatrix w, Tensor bias) {
+        int in = x.dim() == 0 ? 1 : x.size(x.dim() - 1);
+        if (x.numel() / Math.max(in, 1) >= PACK_MIN_ROWS) {
+            PackedWeight p = w.packedForLinear();
+            if (p != null) return Ops.linear(x, p, bias);
+        }
         return w.half != null ? Ops.linear(x, w.half, bias) : Ops.linear(x, w.dense, bias);
+    }
+
+    /** The prepacked copy (made once, thread-safe), or null when this weight must not be packed. */
+    private PackedWeight packedForLinear() {
+        PackedWeight p = packed;
+        if (p != null || handedOut || (dense != null && dense.requiresGrad())) return p;
+        synchronized (this) {
+            if (packed == null && !handedOut) packed = half != null ? PackedWeight.of(half) : PackedWeight.of(dense);
+            return packed;
+        }
+    }
+
+    /** Bytes of the prepacked copy, 0 until a product of {@link #PACK_MIN_ROWS} or more rows made it. */
+    public long packedBytes() {
+        PackedWeight p = packed;
+        return p == null ? 0 : p.packedBytes();
     }
 
     /** Rows of {@code w [vocab, d]} for {@code ids}, shaped {@code [leading..., d]}. */
@@ -75,9 +108,17 @@ public final class WeightMatrix {
         return half;
     }
 
-    /** The fp32 values: the tensor itself (fp32) or a widened copy (half). */
+    /**
+     * The fp32 values: the tensor itself (fp32) or a widened copy (half). An fp32 weight handed
+     * out here may be edited in place, so its prepacked copy is dropped and never made again.
+     */
     public Tensor toTensor() {
-        return half != null ? half.toTensor() : dense;
+        if (half != null) return half.toTensor();
+        synchronized (this) {
+            handedOut = true;
+            packed = null;
+        }
+        return dense;
     }
 
     /** Number of values. */

@@ -1,0 +1,78 @@
+package org.intervene4j.engine.op;
+
+import java.util.Arrays;
+import org.intervene4j.engine.Graph;
+import org.intervene4j.engine.HalfMatrix;
+import org.intervene4j.engine.PackedWeight;
+import org.intervene4j.engine.Shapes;
+import org.intervene4j.engine.Tensor;
+import org.intervene4j.engine.kernel.Gemm;
+import org.intervene4j.engine.kernel.HalfGemm;
+
+/**
+ * {@code linear} with a frozen prepacked weight ({@link PackedWeight}): the forward product
+ * reads the weight's panels directly; the weight is not a graph input, so backward computes
+ * dx (from the source weight) and dbias only.
+ */
+public final class PackedWeightOps {
+    private PackedWeightOps() {}
+
+    /** {@code x [..., in] @ w^T + bias -> [..., out]}, bias {@code [out]} or null. */
+    public static Tensor linear(Tensor x, PackedWeight w, Tensor bias) {
+        final String op = "linear";
+        Graph.checkAlive(op, x, bias);
+        if (w == null) throw new IllegalArgumentException("op '" + op + "': weight is null");
+        int[] xs = x.shape();
+        int in = w.inFeatures();
+        int outF = w.outFeatures();
+        if (xs.length < 1 || xs[xs.length - 1] != in) {
+            throw new IllegalArgumentException("op '" + op + "': input features differ: x " + Shapes.str(xs) + " vs packed weight "
+                    + Shapes.str(w.shape()));
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != outF)) {
+            throw new IllegalArgumentException("op '" + op + "': bias must be [" + outF + "] for packed weight "
+                    + Shapes.str(w.shape()) + ", got " + Shapes.str(bias.shape()));
+        }
+        int rows = Shapes.numel(Arrays.copyOf(xs, xs.length - 1));
+        Tensor xc = OpInputs.contiguousNoGrad(x);
+        int[] outShape = xs.clone();
+        outShape[outShape.length - 1] = outF;
+        Tensor out = Tensor.empty(outShape);
+        float[] o = out.data();
+        if (bias != null && rows > 0) {
+            float[] bd = bias.data();
+            int bOff = bias.offset();
+            int bStride = bias.strides()[0];
+            for (int j = 0; j < outF; j++) o[j] = bd[bOff + j * bStride];
+            for (int r = 1; r < rows; r++) System.arraycopy(o, 0, o, r * outF, outF);
+        }
+        Gemm.multiply(rows, xc.data(), xc.offset(), in, 1, w.panels(), o, 0, outF, bias != null);
+        return Graph.record(op, out, (g, needs) -> {
+            Tensor gc = OpInputs.contiguousNoGrad(g);
+            Tensor dx = null;
+            Tensor db = null;
+            if (needs[0]) {
+                dx = Tensor.empty(xs); // dx [rows, in] = dy [rows, out] @ W [out, in]
+                HalfMatrix h = w.half();
+                if (h != null) {
+                    HalfGemm.multiply(rows, in, outF, gc.data(), gc.offset(), outF, 1,
+                            h.format(), h.bits(), h.offset(), h.rowStride(), h.colStride(), dx.data(), 0, in, false);
+                } else {
+                    Tensor d = w.dense();
+                    Gemm.multiply(rows, in, outF, gc.data(), gc.offset(), outF, 1,
+                            d.data(), d.offset(), d.strides()[0], d.strides()[1], dx.data(), 0, in, false);
+                }
+            }
+            if (needs[1]) {
+                db = Tensor.zeros(outF);
+                float[] acc = db.data();
+                float[] gd = gc.data();
+                for (int r = 0; r < rows; r++) {
+                    int base = gc.offset() + r * outF;
+                    for (int j = 0; j < outF; j++) acc[j] += gd[base + j];
+                }
+            }
+            return new Tensor[] {dx, db};
+        }, x, bias);
+    }
+}
