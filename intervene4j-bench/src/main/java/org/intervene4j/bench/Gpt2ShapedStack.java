@@ -24,12 +24,28 @@ public final class Gpt2ShapedStack {
     /** The intervention matrix {@code [d, d]}; requires grad. */
     private final Tensor t;
 
-    private record BlockParams(Tensor ln1Gamma, Tensor ln1Beta, PackedWeight wQkv, Tensor bQkv,
-                               PackedWeight wOut, Tensor bOut, Tensor ln2Gamma, Tensor ln2Beta,
-                               PackedWeight wFc, Tensor bFc, PackedWeight wProj, Tensor bProj) {}
+    private record BlockParams(Tensor ln1Gamma, Tensor ln1Beta, Proj wQkv, Tensor bQkv,
+                               Proj wOut, Tensor bOut, Tensor ln2Gamma, Tensor ln2Beta,
+                               Proj wFc, Tensor bFc, Proj wProj, Tensor bProj) {}
 
-    /** Wraps copies of the weights as frozen tensors, and T as a tensor that requires grad. */
+    /** A frozen projection {@code x W^T + b}: prepacked, or a plain tensor packed by every product. */
+    private interface Proj {
+        Tensor apply(Tensor x, Tensor bias);
+    }
+
+    private final boolean prepacked;
+
+    /** The stack with its projection weights prepacked (as the model zoo holds them). */
     public Gpt2ShapedStack(StackWeights w) {
+        this(w, true);
+    }
+
+    /**
+     * Wraps copies of the weights as frozen tensors (the projections prepacked when
+     * {@code prepacked}), and T as a tensor that requires grad.
+     */
+    public Gpt2ShapedStack(StackWeights w, boolean prepacked) {
+        this.prepacked = prepacked;
         c = w.config;
         int d = c.dModel();
         int f = c.dMlp();
@@ -79,7 +95,7 @@ public final class Gpt2ShapedStack {
     // h: [batch, seq, d] -> [batch, seq, d]
     private Tensor attention(BlockParams p, Tensor h) {
         int b = h.size(0), s = h.size(1), d = c.dModel(), nh = c.heads(), hd = c.headDim();
-        Tensor qkv = Ops.linear(h, p.wQkv(), p.bQkv());                         // [b, s, 3d]
+        Tensor qkv = p.wQkv().apply(h, p.bQkv());                         // [b, s, 3d]
         Tensor heads = qkv.reshape(b, s, 3, nh, hd).permute(2, 0, 3, 1, 4);     // [3, b, nh, s, hd] (view)
         Tensor q = heads.select(0, 0);                                            // [b, nh, s, hd]
         Tensor k = heads.select(0, 1);
@@ -88,21 +104,24 @@ public final class Gpt2ShapedStack {
         Tensor probs = Ops.maskedSoftmax(scores, true, null);                     // causal
         Tensor ctx = Ops.matmul(probs, v);                                        // [b, nh, s, hd]
         Tensor merged = ctx.transpose(1, 2).reshape(b, s, d);                     // [b, s, d]
-        return Ops.linear(merged, p.wOut(), p.bOut());
+        return p.wOut().apply(merged, p.bOut());
     }
 
     // h: [batch, seq, d] -> [batch, seq, d]
     private Tensor mlp(BlockParams p, Tensor h) {
-        Tensor up = Ops.gelu(Ops.linear(h, p.wFc(), p.bFc()));                  // [b, s, mlp]
-        return Ops.linear(up, p.wProj(), p.bProj());
+        Tensor up = Ops.gelu(p.wFc().apply(h, p.bFc()));                  // [b, s, mlp]
+        return p.wProj().apply(up, p.bProj());
     }
 
     private static Tensor frozen(float[] values, int... shape) {
         return Tensor.of(values.clone(), shape);
     }
 
-    /** A frozen weight {@code [out, in]} prepacked for linear, as the model zoo holds its weights. */
-    private static PackedWeight packed(float[] values, int... shape) {
-        return PackedWeight.of(frozen(values, shape));
+    /** A frozen weight {@code [out, in]}, prepacked for linear unless this stack times per-call packing. */
+    private Proj packed(float[] values, int... shape) {
+        Tensor w = frozen(values, shape);
+        if (!prepacked) return (x, bias) -> Ops.linear(x, w, bias);
+        PackedWeight p = PackedWeight.of(w);
+        return (x, bias) -> Ops.linear(x, p, bias);
     }
 }

@@ -23,6 +23,7 @@ public final class StackBench {
      */
     public record Result(Double forward_ms, Double forward_backward_ms,
                          double libtorch_forward_ms, double libtorch_forward_backward_ms,
+                         Double forward_unpacked_ms, Double forward_backward_unpacked_ms,
                          Double forward_speedup_vs_libtorch, Double forward_backward_speedup_vs_libtorch,
                          Double max_abs_diff_vs_libtorch, Boolean parity_ok, Double max_abs_output,
                          Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
@@ -92,15 +93,21 @@ public final class StackBench {
         double[] libMs = timeLibtorch(lib, libInput);
         System.out.printf("libtorch (%d threads, OpenBLAS %d): forward %.1f ms, forward+backward %.1f ms%n",
                 TorchSupport.threads(), TorchSupport.blasThreads(), libMs[0], libMs[1]);
-        Double fwd = null, fwdBwd = null;
+        Double fwd = null, fwdBwd = null, fwdUnpacked = null, fwdBwdUnpacked = null;
         if (ourNumbers != null) {
             double[] ourMs = timeOurs(ours, input);
             fwd = ourMs[0];
             fwdBwd = ourMs[1];
             System.out.printf("ours     (%d threads): forward %.1f ms, forward+backward %.1f ms%n",
                     WorkerPool.global().threads(), fwd, fwdBwd);
+            // The same stack with plain weight tensors: every product packs its weight.
+            double[] unpacked = timeOurs(new Gpt2ShapedStack(w, false), input);
+            fwdUnpacked = unpacked[0];
+            fwdBwdUnpacked = unpacked[1];
+            System.out.printf("ours, weights not prepacked: forward %.1f ms, forward+backward %.1f ms%n",
+                    fwdUnpacked, fwdBwdUnpacked);
         }
-        return new Result(fwd, fwdBwd, libMs[0], libMs[1],
+        return new Result(fwd, fwdBwd, libMs[0], libMs[1], fwdUnpacked, fwdBwdUnpacked,
                 fwd == null ? null : libMs[0] / fwd, fwdBwd == null ? null : libMs[1] / fwdBwd,
                 diff, parityOk, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
                 threads, warmup, runs, config, BenchMain.loadAverage(),

@@ -129,35 +129,26 @@ final class VectorGemm {
 
     /**
      * {@code C[m, n] (+)= A[m, k] B} with B prepacked ({@link PackedPanels}: k, n, width NR).
-     * fp32 panels are read in place; half-precision panels are widened per cache block (a
-     * contiguous, vectorized conversion) into the thread's pack buffer. Requires m >= 1.
+     * fp32 panels are read in place; half-precision panels are widened one panel slice at a
+     * time (a contiguous, vectorized conversion of kc x NR values) into a small buffer that
+     * stays in cache while the slice's register tiles use it. Requires m >= 1.
      */
     static void multiplyPrepacked(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
                                   float[] c, int cOff, int ldc, boolean accumulate) {
         int n = b.n();
         int k = b.k();
-        if (b.isHalf()) {
-            boolean bf16 = b.format() == org.intervene4j.engine.HalfFormat.BF16;
-            short[] bits = b.bits();
-            int panelStride = k * NR;
-            multiplyPacked(m, n, k, a, aOff, aRow, aCol,
-                    (p0, j0, kc, nc, dst) -> VectorHalf.widenRows(bf16, bits, (j0 / NR) * panelStride + p0 * NR, panelStride,
-                            dst, 0, kc * NR, PackedPanels.panelCount(nc, NR), kc * NR),
-                    c, cOff, ldc, accumulate);
-            return;
-        }
-        float[] panels = b.values();
         WorkerPool pool = WorkerPool.global();
         long work = (long) m * n * k;
         int parts = (int) Math.min(pool.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
         int nPanels = (n + NR - 1) / NR;
         int mPanels = (m + MR - 1) / MR;
-        // B needs no packing, so splitting rows costs no redundant work; few rows split columns
-        // (each thread then streams only its share of B, which dominates a short product).
-        boolean splitRows = mPanels >= 2 * parts || nPanels < parts;
+        // fp32 B needs no packing, so splitting rows costs no redundant work; few rows split
+        // columns (each thread then streams only its share of B, which dominates a short
+        // product). Half-precision B splits columns, so that each slice is widened once.
+        boolean splitRows = !b.isHalf() && mPanels >= 2 * parts || nPanels < parts;
         parts = Math.min(parts, Math.max(splitRows ? mPanels : nPanels, 1));
         if (parts <= 1) {
-            blockPrepacked(0, m, 0, n, k, a, aOff, aRow, aCol, panels, c, cOff, ldc, accumulate);
+            blockPrepacked(0, m, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
             return;
         }
         final int p = parts;
@@ -169,21 +160,25 @@ final class VectorGemm {
                 int hi = (int) Math.min((long) panelsToSplit * (t + 1) / p * step, splitRows ? m : n);
                 if (lo >= hi) continue;
                 if (splitRows) {
-                    blockPrepacked(lo, hi, 0, n, k, a, aOff, aRow, aCol, panels, c, cOff, ldc, accumulate);
+                    blockPrepacked(lo, hi, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
                 } else {
-                    blockPrepacked(0, m, lo, hi, k, a, aOff, aRow, aCol, panels, c, cOff, ldc, accumulate);
+                    blockPrepacked(0, m, lo, hi, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
                 }
             }
         });
     }
 
-    /** One thread's share of a prepacked fp32 product: rows [i0, i1), columns [j0, j1) (j0 a multiple of NR). */
-    private static void blockPrepacked(int i0, int i1, int j0, int j1, int k,
-                                       float[] a, int aOff, int aRow, int aCol, float[] panels,
-                                       float[] c, int cOff, int ldc, boolean accumulate) {
+    /** One thread's share of a prepacked product: rows [i0, i1), columns [j0, j1) (j0 a multiple of NR). */
+    private static void blockPrepacked(int i0, int i1, int j0, int j1, float[] a, int aOff, int aRow, int aCol,
+                                       PackedPanels b, float[] c, int cOff, int ldc, boolean accumulate) {
+        int k = b.k();
         Workspace ws = WORKSPACE.get();
         int kcMax = Math.min(KC_PREPACKED, k);
         float[] aPack = ws.aPack(kcMax * roundUp(Math.min(MC, i1 - i0), MR));
+        float[] panels = b.values();
+        short[] bits = b.bits();
+        boolean bf16 = bits != null && b.format() == org.intervene4j.engine.HalfFormat.BF16;
+        float[] slice = bits == null ? null : ws.bPack(kcMax * NR);
         int panelStride = k * NR;
         for (int pc = 0; pc < k; pc += KC_PREPACKED) {
             int kc = Math.min(KC_PREPACKED, k - pc);
@@ -191,10 +186,14 @@ final class VectorGemm {
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
-                for (int jc = j0; jc < j1; jc += NC) {
-                    int nc = Math.min(NC, j1 - jc);
-                    macroTile(mc, nc, kc, aPack, panels, (jc / NR) * panelStride + pc * NR, panelStride,
-                            c, cOff + ic * ldc + jc, ldc, add, ws.tile);
+                if (panels != null) {
+                    macroTile(mc, j1 - j0, kc, aPack, panels, (j0 / NR) * panelStride + pc * NR, panelStride,
+                            c, cOff + ic * ldc + j0, ldc, add, ws.tile);
+                    continue;
+                }
+                for (int jr = j0; jr < j1; jr += NR) {
+                    VectorHalf.widen(bf16, bits, (jr / NR) * panelStride + pc * NR, slice, 0, kc * NR);
+                    macroTile(mc, Math.min(NR, j1 - jr), kc, aPack, slice, 0, 0, c, cOff + ic * ldc + jr, ldc, add, ws.tile);
                 }
             }
         }
