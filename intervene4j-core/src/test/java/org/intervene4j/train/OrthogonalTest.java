@@ -363,7 +363,7 @@ class OrthogonalTest {
         assertThatThrownBy(() -> new Orthogonal(3, 3, Tensor.zerosPersistent(3, 2))).hasMessageContaining("[3, 3]");
         assertThatThrownBy(() -> new Orthogonal(2, 2, Tensor.of(new float[] {1, 1, 0, 1}, 2, 2)))
                 .hasMessageContaining("not orthogonal");
-        assertThatThrownBy(() -> Cayley.apply(Tensor.zerosPersistent(2, 3), null, null, 2, null))
+        assertThatThrownBy(() -> Cayley.apply(Tensor.zerosPersistent(2, 3), null, 2, null))
                 .hasMessageContaining("op 'cayley'").hasMessageContaining("[2, 3]");
     }
 }
