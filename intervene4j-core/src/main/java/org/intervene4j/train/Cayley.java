@@ -85,7 +85,7 @@ final class Cayley {
                 m[i * d + j] = (i == j ? 1.0 : 0.0) + ((double) wv[i * d + j] - wv[j * d + i]);
             }
         }
-        double[] inv = DoubleMatrices.invert(m, d);
+        double[] inv = DoubleMatrices.invertInPlace(m, d);
         float[] result = new float[d * rank];
         double[] rotated = null;
         if (r0 == null) {

@@ -21,6 +21,9 @@ final class DoubleMatrices {
     /** Below this many multiply-adds a kernel runs on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 20;
 
+    /** Per-thread scratch of {@link #invert}, reused across calls (large fresh arrays are slow to fault in). */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
     private DoubleMatrices() {}
 
     /** {@code y[yo + j] += a * x[xo + j]} for j in [0, n). */
@@ -111,10 +114,19 @@ final class DoubleMatrices {
      * @throws IllegalArgumentException when a pivot is zero or not finite (singular matrix)
      */
     static double[] invert(double[] a, int d) {
-        double[] x = a.clone();
+        return invertInPlace(a.clone(), d);
+    }
+
+    /** {@link #invert} overwriting {@code x} with its inverse (saves a copy when the caller owns x); returns x. */
+    static double[] invertInPlace(double[] x, int d) {
         int[] swaps = new int[d];
         // scratch for applyBlock: a block's rows in the columns it updates, at most (d/2)^2 values
-        double[] scratch = new double[(d / 2 + 1) * (d / 2 + 1)];
+        double[] scratch = SCRATCH.get();
+        int need = (d / 2 + 1) * (d / 2 + 1);
+        if (scratch.length < need) {
+            scratch = new double[need];
+            SCRATCH.set(scratch);
+        }
         eliminate(x, d, 0, d, swaps, scratch);
         // x is the inverse of the row-swapped matrix; undo the swaps on its columns, last first
         // (row by row, so the memory is walked in order).
