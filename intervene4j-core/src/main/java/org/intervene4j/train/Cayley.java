@@ -124,22 +124,22 @@ final class Cayley {
             }
             DoubleMatrices.gemm(d, d, rank, 1, inv, 0, 1, d, gc, 0, rank, 1, x, 0, rank, false);
         }
-        // G_A = -2 M^{-T} [G_C | 0] M^{-T} = -2 X (M^{-1}[:, :rank])^T [d, d]
+        // G_A = -2 M^{-T} [G_C | 0] M^{-T} = -2 X (M^{-1}[:, :rank])^T [d, d]; the -2 is applied in skewPart
         double[] ga = new double[d * d];
-        DoubleMatrices.gemm(d, rank, d, -2, x, 0, rank, 1, inv, 0, 1, d, ga, 0, d, false);
+        DoubleMatrices.gemm(d, rank, d, 1, x, 0, rank, 1, inv, 0, 1, d, ga, 0, d, false);
         Tensor gw = Tensor.empty(d, d);
         skewPart(ga, d, gw.data(), gw.offset());
         return gw;
     }
 
-    /** {@code out[o + i*d + j] = ga[i][j] - ga[j][i]} in float, tile by tile so both reads stay in cache. */
+    /** {@code out[o + i*d + j] = -2 (ga[i][j] - ga[j][i])} in float, tile by tile so both reads stay in cache. */
     private static void skewPart(double[] ga, int d, float[] out, int o) {
         final int tile = 32;
         for (int i0 = 0; i0 < d; i0 += tile) {
             for (int j0 = 0; j0 < d; j0 += tile) {
                 for (int i = i0, ie = Math.min(d, i0 + tile); i < ie; i++) {
                     for (int j = j0, je = Math.min(d, j0 + tile); j < je; j++) {
-                        out[o + i * d + j] = (float) (ga[i * d + j] - ga[j * d + i]);
+                        out[o + i * d + j] = (float) (-2 * (ga[i * d + j] - ga[j * d + i]));
                     }
                 }
             }

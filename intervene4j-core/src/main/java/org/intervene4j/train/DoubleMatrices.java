@@ -120,7 +120,7 @@ final class DoubleMatrices {
     /** {@link #invert} overwriting {@code x} with its inverse (saves a copy when the caller owns x); returns x. */
     static double[] invertInPlace(double[] x, int d) {
         int[] swaps = new int[d];
-        // scratch for applyBlock: a block's rows in the columns it updates, at most (d/2)^2 values
+        // scratch: a block's rows in the columns it updates, or the rows above a base block; at most (d/2)^2 values
         double[] scratch = SCRATCH.get();
         int need = (d / 2 + 1) * (d / 2 + 1);
         if (scratch.length < need) {
@@ -155,7 +155,7 @@ final class DoubleMatrices {
     private static void eliminate(double[] x, int d, int lo, int hi, int[] swaps, double[] scratch) {
         int w = hi - lo;
         if (w <= BASE) {
-            eliminateColumns(x, d, lo, hi, swaps);
+            eliminateColumns(x, d, lo, hi, swaps, scratch);
             return;
         }
         int mid = lo + Math.max(BASE, w / 2 / BASE * BASE);
@@ -175,13 +175,27 @@ final class DoubleMatrices {
         int width = c1 - c0;
         // t: X[block, cols] before the update [kb, width]
         for (int q = 0; q < kb; q++) System.arraycopy(x, (k0 + q) * d + c0, t, q * width, width);
-        gemm(k0, kb, width, 1, x, k0, d, 1, t, 0, width, 1, x, c0, d, true);
-        gemm(d - k1, kb, width, 1, x, k1 * d + k0, d, 1, t, 0, width, 1, x, k1 * d + c0, d, true);
-        gemm(kb, kb, width, 1, x, k0 * d + k0, d, 1, t, 0, width, 1, x, k0 * d + c0, d, false);
+        // One product over all rows, X[:, cols] += E' t, where E' is E with the identity taken off
+        // its block diagonal: the block's rows then get t + (E_bb - I) t = E_bb t. The diagonal is
+        // restored exactly afterwards.
+        double[] diagonal = new double[kb];
+        for (int q = 0; q < kb; q++) {
+            int kk = (k0 + q) * d + k0 + q;
+            diagonal[q] = x[kk];
+            x[kk] -= 1;
+        }
+        gemm(d, kb, width, 1, x, k0, d, 1, t, 0, width, 1, x, c0, d, true);
+        for (int q = 0; q < kb; q++) x[(k0 + q) * d + k0 + q] = diagonal[q];
     }
 
-    /** In-place Gauss-Jordan steps for columns [k0, k1), touching only those columns (rows swap whole). */
-    private static void eliminateColumns(double[] x, int d, int k0, int k1, int[] swaps) {
+    /**
+     * In-place Gauss-Jordan steps for columns [k0, k1), touching only those columns (rows swap
+     * whole). The steps run on rows [k0, d) only, the pivot candidates; the rows above are not
+     * candidates for any of these steps, and for such a row r they amount to
+     * {@code x[r, block] = -x[r, block] U^{-1}}, with U the pivot rows' block before the steps and
+     * U^{-1} what the steps leave there, so those rows are done afterwards as one product.
+     */
+    private static void eliminateColumns(double[] x, int d, int k0, int k1, int[] swaps, double[] scratch) {
         int kb = k1 - k0;
         int pivot = pivotRow(x, d, k0);
         for (int k = k0; k < k1; k++) {
@@ -197,9 +211,15 @@ final class DoubleMatrices {
             for (int j = k0; j < k1; j++) x[k * d + j] *= inv;
             boolean next = k + 1 < k1;
             pivot = KernelConfig.vectorized()
-                    ? DoubleVectorKernels.eliminateRows(x, d, k, k0, kb, inv, next)
-                    : eliminateRowsScalar(x, d, k, k0, kb, inv, next);
+                    ? DoubleVectorKernels.eliminateRows(x, d, k0, k, k0, kb, inv, next)
+                    : eliminateRowsScalar(x, d, k0, k, k0, kb, inv, next);
         }
+        if (k0 == 0) return;
+        double[] r = scratch; // -x[0:k0, block] [k0, kb]
+        for (int i = 0; i < k0; i++) {
+            for (int q = 0; q < kb; q++) r[i * kb + q] = -x[i * d + k0 + q];
+        }
+        gemm(k0, kb, kb, 1, r, 0, kb, 1, x, k0 * d + k0, d, 1, x, k0, d, false);
     }
 
     /**
@@ -220,17 +240,18 @@ final class DoubleMatrices {
     }
 
     /**
-     * One Gauss-Jordan step on columns [k0, k0 + kb): every row i other than the (already
-     * scaled) pivot row k loses {@code x[i][k]} times it, and its column k becomes
+     * One Gauss-Jordan step on columns [k0, k0 + kb): every row i in [from, d) other than the
+     * (already scaled) pivot row k loses {@code x[i][k]} times it, and its column k becomes
      * {@code -x[i][k] * inv}, the inverse's entry. With {@code searchNext}, also finds the pivot
      * row of column k + 1 (as {@link #pivotRow} would, from the updated rows while they are in
      * cache) and returns it; otherwise returns -1.
      */
-    static int eliminateRowsScalar(double[] x, int d, int k, int k0, int kb, double inv, boolean searchNext) {
+    static int eliminateRowsScalar(double[] x, int d, int from, int k, int k0, int kb, double inv,
+                                   boolean searchNext) {
         int pr = k * d + k0;
         int pivot = -1;
         double best = 0;
-        for (int i = 0; i < d; i++) {
+        for (int i = from; i < d; i++) {
             if (i == k) continue;
             int ri = i * d + k0;
             double m = x[i * d + k];

@@ -24,7 +24,7 @@ final class DoubleVectorGemm {
     private static final int NV = 2;
     static final int NR = NV * L;
     /** Depth of one packed block: a KC x NR panel of B stays in L1 while A panels stream past it. */
-    static final int KC = 128;
+    static final int KC = 256;
     /** Rows of A packed at once (an MC x KC block sits in L2). */
     static final int MC = 192;
     /** Minimum multiply-adds per thread before a product is split across threads. */
@@ -155,7 +155,7 @@ final class DoubleVectorGemm {
             int src = off + j0 * cs;
             if (cs == 1 && nr == NR && !scale) {
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, src, dst, d, NR);
+                    for (int v = 0; v < NR; v += L) DoubleVector.fromArray(S, b, src + v).intoArray(dst, d + v);
                     src += rs;
                     d += NR;
                 }
@@ -167,12 +167,30 @@ final class DoubleVectorGemm {
                     d += NR;
                 }
             } else {
-                // Column-major source (a transposed B): walk each column contiguously.
-                for (int j = 0; j < nr; j++) {
+                // Column-major source (a transposed B): eight columns at a time when they are
+                // contiguous, so each packed row gets eight values from eight sequential streams.
+                int j = 0;
+                if (rs == 1 && !scale) {
+                    for (; j + 8 <= nr; j += 8) {
+                        int s0 = src + j * cs;
+                        int s1 = s0 + cs, s2 = s1 + cs, s3 = s2 + cs, s4 = s3 + cs, s5 = s4 + cs, s6 = s5 + cs, s7 = s6 + cs;
+                        for (int p = 0, o = d + j; p < kc; p++, o += NR) {
+                            dst[o] = b[s0 + p];
+                            dst[o + 1] = b[s1 + p];
+                            dst[o + 2] = b[s2 + p];
+                            dst[o + 3] = b[s3 + p];
+                            dst[o + 4] = b[s4 + p];
+                            dst[o + 5] = b[s5 + p];
+                            dst[o + 6] = b[s6 + p];
+                            dst[o + 7] = b[s7 + p];
+                        }
+                    }
+                }
+                for (; j < nr; j++) {
                     int s = src + j * cs;
                     for (int p = 0; p < kc; p++) dst[d + p * NR + j] = alpha * b[s + p * rs];
                 }
-                for (int j = nr; j < NR; j++) {
+                for (j = nr; j < NR; j++) {
                     for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0;
                 }
             }
@@ -191,6 +209,20 @@ final class DoubleVectorGemm {
             if (rs == 1 && mr == MR) {
                 // Column-major source (a transposed A): each step p is MR contiguous values.
                 for (int p = 0; p < kc; p++) System.arraycopy(a, src + p * cs, dst, d + p * MR, MR);
+            } else if (cs == 1 && mr == MR && MR == 8) {
+                // Row-major source: eight sequential read streams, one contiguous write.
+                int s0 = src;
+                int s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
+                for (int p = 0, o = d; p < kc; p++, o += MR) {
+                    dst[o] = a[s0 + p];
+                    dst[o + 1] = a[s1 + p];
+                    dst[o + 2] = a[s2 + p];
+                    dst[o + 3] = a[s3 + p];
+                    dst[o + 4] = a[s4 + p];
+                    dst[o + 5] = a[s5 + p];
+                    dst[o + 6] = a[s6 + p];
+                    dst[o + 7] = a[s7 + p];
+                }
             } else {
                 for (int r = 0; r < mr; r++) {
                     int s = src + r * rs;

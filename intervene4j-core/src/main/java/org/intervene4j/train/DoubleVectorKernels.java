@@ -25,12 +25,12 @@ final class DoubleVectorKernels {
     }
 
     /** Vectorized {@link DoubleMatrices#eliminateRowsScalar} (same arguments and results). */
-    static int eliminateRows(double[] x, int d, int k, int k0, int kb, double inv, boolean searchNext) {
+    static int eliminateRows(double[] x, int d, int from, int k, int k0, int kb, double inv, boolean searchNext) {
         int bound = S.loopBound(kb);
         int pr = k * d + k0;
         int pivot = -1;
         double best = 0;
-        for (int i = 0; i < d; i++) {
+        for (int i = from; i < d; i++) {
             if (i == k) continue;
             int ri = i * d + k0;
             double m = x[i * d + k];
