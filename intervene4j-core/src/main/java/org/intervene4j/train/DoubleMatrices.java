@@ -128,18 +128,24 @@ final class DoubleMatrices {
             SCRATCH.set(scratch);
         }
         eliminate(x, d, 0, d, swaps, scratch);
-        // x is the inverse of the row-swapped matrix; undo the swaps on its columns, last first
-        // (row by row, so the memory is walked in order).
-        for (int i = 0; i < d; i++) {
-            int r = i * d;
-            for (int k = d - 1; k >= 0; k--) {
-                int p = swaps[k];
-                if (p == k) continue;
-                double t = x[r + k];
-                x[r + k] = x[r + p];
-                x[r + p] = t;
-            }
+        // x is the inverse of the row-swapped matrix; undo the swaps on its columns, last first:
+        // column j of the result is column from[j] of x.
+        int[] from = new int[d];
+        for (int j = 0; j < d; j++) from[j] = j;
+        for (int k = d - 1; k >= 0; k--) {
+            int p = swaps[k];
+            int t = from[k];
+            from[k] = from[p];
+            from[p] = t;
         }
+        forRange(d, d, (i0, i1) -> {
+            double[] row = new double[d];
+            for (int i = i0; i < i1; i++) {
+                int r = i * d;
+                for (int j = 0; j < d; j++) row[j] = x[r + from[j]];
+                System.arraycopy(row, 0, x, r, d);
+            }
+        });
         return x;
     }
 
@@ -197,6 +203,7 @@ final class DoubleMatrices {
      */
     private static void eliminateColumns(double[] x, int d, int k0, int k1, int[] swaps, double[] scratch) {
         int kb = k1 - k0;
+        double[] rowTmp = new double[d];
         int pivot = pivotRow(x, d, k0);
         for (int k = k0; k < k1; k++) {
             double best = Math.abs(x[pivot * d + k]);
@@ -205,7 +212,7 @@ final class DoubleMatrices {
                         + best + " in column " + k + ")");
             }
             swaps[k] = pivot;
-            if (pivot != k) swap(x, k * d, pivot * d, d);
+            if (pivot != k) swap(x, k * d, pivot * d, d, rowTmp);
             double inv = 1 / x[k * d + k];
             x[k * d + k] = 1;
             for (int j = k0; j < k1; j++) x[k * d + j] *= inv;
@@ -249,18 +256,22 @@ final class DoubleMatrices {
     static int eliminateRowsScalar(double[] x, int d, int from, int k, int k0, int kb, double inv,
                                    boolean searchNext) {
         int pr = k * d + k0;
+        double nextPivot = searchNext ? x[k * d + k + 1] : 0;
         int pivot = -1;
         double best = 0;
         for (int i = from; i < d; i++) {
             if (i == k) continue;
             int ri = i * d + k0;
             double m = x[i * d + k];
+            double next = searchNext ? x[i * d + k + 1] : 0;
             if (m != 0) {
                 for (int j = 0; j < kb; j++) x[ri + j] = Math.fma(-m, x[pr + j], x[ri + j]);
                 x[i * d + k] = -m * inv;
             }
             if (searchNext && i > k) {
-                double v = Math.abs(x[i * d + k + 1]);
+                // x[i][k+1] after the update, from values loaded before it (reading it back
+                // right after a vector store would wait for the store)
+                double v = Math.abs(m != 0 ? Math.fma(-m, nextPivot, next) : next);
                 if (i == k + 1 || v > best) {
                     best = v;
                     pivot = i;
@@ -270,12 +281,11 @@ final class DoubleMatrices {
         return pivot;
     }
 
-    private static void swap(double[] x, int a, int b, int n) {
-        for (int j = 0; j < n; j++) {
-            double t = x[a + j];
-            x[a + j] = x[b + j];
-            x[b + j] = t;
-        }
+    /** Swaps {@code x[a : a+n]} and {@code x[b : b+n]} (disjoint), through {@code tmp} (length >= n). */
+    private static void swap(double[] x, int a, int b, int n, double[] tmp) {
+        System.arraycopy(x, a, tmp, 0, n);
+        System.arraycopy(x, b, x, a, n);
+        System.arraycopy(tmp, 0, x, b, n);
     }
 
     /** {@code max |A^T A - I|} for A {@code [rows, cols]}: how far its columns are from orthonormal. */

@@ -28,12 +28,14 @@ final class DoubleVectorKernels {
     static int eliminateRows(double[] x, int d, int from, int k, int k0, int kb, double inv, boolean searchNext) {
         int bound = S.loopBound(kb);
         int pr = k * d + k0;
+        double nextPivot = searchNext ? x[k * d + k + 1] : 0;
         int pivot = -1;
         double best = 0;
         for (int i = from; i < d; i++) {
             if (i == k) continue;
             int ri = i * d + k0;
             double m = x[i * d + k];
+            double next = searchNext ? x[i * d + k + 1] : 0;
             if (m != 0) {
                 DoubleVector nm = DoubleVector.broadcast(S, -m);
                 int j = 0;
@@ -46,7 +48,9 @@ final class DoubleVectorKernels {
                 x[i * d + k] = -m * inv;
             }
             if (searchNext && i > k) {
-                double v = Math.abs(x[i * d + k + 1]);
+                // x[i][k+1] after the update, from values loaded before it (reading it back
+                // right after a vector store would wait for the store)
+                double v = Math.abs(m != 0 ? Math.fma(-m, nextPivot, next) : next);
                 if (i == k + 1 || v > best) {
                     best = v;
                     pivot = i;
