@@ -79,10 +79,15 @@ final class Cayley {
     }
 
     private static Entry forward(float[] wv, double[] r0, int d, int rank) {
-        double[] m = new double[d * d]; // M = I + W - W^T
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                m[i * d + j] = (i == j ? 1.0 : 0.0) + ((double) wv[i * d + j] - wv[j * d + i]);
+        double[] m = new double[d * d]; // M = I + W - W^T, tile by tile so W^T's reads stay in cache
+        final int tile = 32;
+        for (int i0 = 0; i0 < d; i0 += tile) {
+            for (int j0 = 0; j0 < d; j0 += tile) {
+                for (int i = i0, ie = Math.min(d, i0 + tile); i < ie; i++) {
+                    for (int j = j0, je = Math.min(d, j0 + tile); j < je; j++) {
+                        m[i * d + j] = (i == j ? 1.0 : 0.0) + ((double) wv[i * d + j] - wv[j * d + i]);
+                    }
+                }
             }
         }
         double[] inv = DoubleMatrices.invertInPlace(m, d);
