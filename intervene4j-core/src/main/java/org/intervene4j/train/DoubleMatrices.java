@@ -269,8 +269,7 @@ final class DoubleMatrices {
                 x[i * d + k] = -m * inv;
             }
             if (searchNext && i > k) {
-                // x[i][k+1] after the update, from values loaded before it (reading it back
-                // right after a vector store would wait for the store)
+                // x[i][k+1] after the update, computed as the vector twin does
                 double v = Math.abs(m != 0 ? Math.fma(-m, nextPivot, next) : next);
                 if (i == k + 1 || v > best) {
                     best = v;
