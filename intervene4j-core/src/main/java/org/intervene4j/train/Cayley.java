@@ -13,7 +13,10 @@ import org.intervene4j.engine.Tensor;
  *
  * <p>The inverse is computed in float64; backward uses {@code dC = -2 M^{-1} dA M^{-1}}, so
  * {@code G_A = -2 M^{-T} G_C M^{-T}} and {@code G_W = G_A - G_A^T}, with {@code G_C = R0^T G_R}
- * (zero beyond the first {@code rank} columns, which keeps backward at O(d^2 rank)).
+ * (zero beyond the first {@code rank} columns, which keeps backward at O(d^2 rank)). Transposes
+ * are read through strides by the products, never materialized. For a full rotation the forward
+ * keeps {@code P = R0 M^{-1}}, so backward's {@code M^{-T} R0^T G_R} is the single product
+ * {@code P^T G_R}.
  */
 final class Cayley {
     private Cayley() {}
@@ -29,13 +32,15 @@ final class Cayley {
 
     /** A forward's inputs and results; the arrays are never modified. */
     private static final class Entry {
-        final float[] weight;     // W [d, d]
-        final double[] inverseT;  // M^{-T} [d, d]
-        final float[] result;     // R [d, rank]
+        final float[] weight;    // W [d, d]
+        final double[] inverse;  // M^{-1} [d, d]
+        final double[] rotated;  // R0 M^{-1} [d, d] when rank == d and R0 is given, else null
+        final float[] result;    // R [d, rank]
 
-        Entry(float[] weight, double[] inverseT, float[] result) {
+        Entry(float[] weight, double[] inverse, double[] rotated, float[] result) {
             this.weight = weight;
-            this.inverseT = inverseT;
+            this.inverse = inverse;
+            this.rotated = rotated;
             this.result = result;
         }
     }
@@ -43,12 +48,11 @@ final class Cayley {
     /**
      * @param w      {@code [d, d]} unconstrained weight
      * @param r0     the initial rotation {@code [d, d]} in float64, or null for the identity
-     * @param r0T    its transpose (backward needs it), or null
      * @param rank   number of columns kept, 1..d
      * @param cache  memo of the last forward, or null
      * @return {@code R [d, rank]}, recorded for autograd as "cayley"
      */
-    static Tensor apply(Tensor w, double[] r0, double[] r0T, int rank, Cache cache) {
+    static Tensor apply(Tensor w, double[] r0, int rank, Cache cache) {
         Graph.checkAlive("cayley", w);
         int[] shape = w.shape();
         if (shape.length != 2 || shape[0] != shape[1]) {
@@ -63,53 +67,87 @@ final class Cayley {
                     + ", " + d + "]");
         }
         float[] wv = w.toFloatArray();
-        double[] inverseT;
-        float[] result;
-        Entry hit = cache == null ? null : cache.last;
-        if (hit != null && Arrays.equals(hit.weight, wv)) {
-            inverseT = hit.inverseT;
-            result = hit.result;
-        } else {
-            double[] m = new double[d * d];
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    m[i * d + j] = (i == j ? 1.0 : 0.0) + ((double) wv[i * d + j] - wv[j * d + i]);
-                }
-            }
-            double[] inv = DoubleMatrices.invert(m, d);
-            // C[:, :rank] = 2 M^{-1}[:, :rank] - I[:, :rank]
-            double[] c = new double[d * rank];
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < rank; j++) c[i * rank + j] = 2 * inv[i * d + j] - (i == j ? 1 : 0);
-            }
-            double[] r = r0 == null ? c : DoubleMatrices.multiply(r0, c, d, d, rank);
-            result = new float[d * rank];
-            for (int i = 0; i < result.length; i++) result[i] = (float) r[i];
-            inverseT = DoubleMatrices.transpose(inv, d, d);
-            if (cache != null) cache.last = new Entry(wv, inverseT, result);
+        Entry e = cache == null ? null : cache.last;
+        if (e == null || !Arrays.equals(e.weight, wv)) {
+            e = forward(wv, r0, d, rank);
+            if (cache != null) cache.last = e;
         }
         Tensor out = Tensor.empty(d, rank);
-        System.arraycopy(result, 0, out.data(), out.offset(), result.length);
-        double[] minvT = inverseT;
-        return Graph.record("cayley", out, (grad, needs) -> new Tensor[] {backward(grad, minvT, r0T, d, rank)}, w);
+        System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
+        Entry saved = e;
+        return Graph.record("cayley", out, (grad, needs) -> new Tensor[] {backward(grad, saved, r0, d, rank)}, w);
+    }
+
+    private static Entry forward(float[] wv, double[] r0, int d, int rank) {
+        double[] m = new double[d * d]; // M = I + W - W^T, tile by tile so W^T's reads stay in cache
+        final int tile = 32;
+        for (int i0 = 0; i0 < d; i0 += tile) {
+            for (int j0 = 0; j0 < d; j0 += tile) {
+                for (int i = i0, ie = Math.min(d, i0 + tile); i < ie; i++) {
+                    for (int j = j0, je = Math.min(d, j0 + tile); j < je; j++) {
+                        m[i * d + j] = (i == j ? 1.0 : 0.0) + ((double) wv[i * d + j] - wv[j * d + i]);
+                    }
+                }
+            }
+        }
+        double[] inv = DoubleMatrices.invertInPlace(m, d);
+        float[] result = new float[d * rank];
+        double[] rotated = null;
+        if (r0 == null) {
+            // R = C[:, :rank] = 2 M^{-1}[:, :rank] - I[:, :rank]
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < rank; j++) result[i * rank + j] = (float) (2 * inv[i * d + j] - (i == j ? 1 : 0));
+            }
+        } else {
+            // R = R0 C[:, :rank] = 2 (R0 M^{-1})[:, :rank] - R0[:, :rank]
+            double[] p = new double[d * rank];
+            DoubleMatrices.gemm(d, d, rank, 1, r0, 0, d, 1, inv, 0, d, 1, p, 0, rank, false);
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < rank; j++) result[i * rank + j] = (float) (2 * p[i * rank + j] - r0[i * d + j]);
+            }
+            if (rank == d) rotated = p;
+        }
+        return new Entry(wv, inv, rotated, result);
     }
 
     /** G_W from G_R {@code [d, rank]}. */
-    private static Tensor backward(Tensor grad, double[] minvT, double[] r0T, int d, int rank) {
+    private static Tensor backward(Tensor grad, Entry e, double[] r0, int d, int rank) {
         float[] gf = grad.toFloatArray();
         double[] g = new double[gf.length];
         for (int i = 0; i < g.length; i++) g[i] = gf[i];
-        double[] gc = r0T == null ? g : DoubleMatrices.multiply(r0T, g, d, d, rank);
-        // G_A = -2 M^{-T} [G_C | 0] M^{-T} = -2 (M^{-T} G_C) (M^{-T})[:rank, :]
-        double[] x = DoubleMatrices.multiply(minvT, gc, d, d, rank);
-        double[] top = Arrays.copyOf(minvT, rank * d);
-        double[] ga = DoubleMatrices.multiply(x, top, d, rank, d);
-        Tensor gw = Tensor.empty(d, d);
-        float[] out = gw.data();
-        int o = gw.offset();
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) out[o + i * d + j] = (float) (-2 * (ga[i * d + j] - ga[j * d + i]));
+        double[] inv = e.inverse;
+        // X = M^{-T} G_C = M^{-T} R0^T G_R [d, rank]
+        double[] x = new double[d * rank];
+        if (e.rotated != null) {
+            // (R0 M^{-1})^T G_R
+            DoubleMatrices.gemm(d, d, rank, 1, e.rotated, 0, 1, d, g, 0, rank, 1, x, 0, rank, false);
+        } else {
+            double[] gc = g;
+            if (r0 != null) {
+                gc = new double[d * rank];
+                DoubleMatrices.gemm(d, d, rank, 1, r0, 0, 1, d, g, 0, rank, 1, gc, 0, rank, false);
+            }
+            DoubleMatrices.gemm(d, d, rank, 1, inv, 0, 1, d, gc, 0, rank, 1, x, 0, rank, false);
         }
+        // G_A = -2 M^{-T} [G_C | 0] M^{-T} = -2 X (M^{-1}[:, :rank])^T [d, d]; the -2 is applied in skewPart
+        double[] ga = new double[d * d];
+        DoubleMatrices.gemm(d, rank, d, 1, x, 0, rank, 1, inv, 0, 1, d, ga, 0, d, false);
+        Tensor gw = Tensor.empty(d, d);
+        skewPart(ga, d, gw.data(), gw.offset());
         return gw;
+    }
+
+    /** {@code out[o + i*d + j] = -2 (ga[i][j] - ga[j][i])} in float, tile by tile so both reads stay in cache. */
+    private static void skewPart(double[] ga, int d, float[] out, int o) {
+        final int tile = 32;
+        for (int i0 = 0; i0 < d; i0 += tile) {
+            for (int j0 = 0; j0 < d; j0 += tile) {
+                for (int i = i0, ie = Math.min(d, i0 + tile); i < ie; i++) {
+                    for (int j = j0, je = Math.min(d, j0 + tile); j < je; j++) {
+                        out[o + i * d + j] = (float) (-2 * (ga[i * d + j] - ga[j * d + i]));
+                    }
+                }
+            }
+        }
     }
 }

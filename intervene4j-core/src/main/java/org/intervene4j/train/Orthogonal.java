@@ -28,7 +28,6 @@ public final class Orthogonal {
     private final int rank;
     private final Tensor weight;
     private final double[] initial;
-    private final double[] initialT;
     private final Cayley.Cache cache = new Cayley.Cache();
 
     /**
@@ -46,7 +45,6 @@ public final class Orthogonal {
         this.weight = Tensor.zerosPersistent(d, d).requiresGrad(true);
         if (initial == null) {
             this.initial = null;
-            this.initialT = null;
         } else {
             int[] s = initial.shape();
             if (s.length != 2 || s[0] != d || s[1] != d) {
@@ -61,7 +59,6 @@ public final class Orthogonal {
                 throw new IllegalArgumentException("Orthogonal: initial rotation is not orthogonal: max |R0^T R0 - I| = " + err);
             }
             this.initial = r0;
-            this.initialT = DoubleMatrices.transpose(r0, d, d);
         }
     }
 
@@ -92,7 +89,7 @@ public final class Orthogonal {
 
     /** The current rotation {@code [d, rank]}, differentiable with respect to {@link #weight()}. */
     public Tensor matrix() {
-        return Cayley.apply(weight, initial, initialT, rank, cache);
+        return Cayley.apply(weight, initial, rank, cache);
     }
 
     /** A copy of the initial rotation R0 {@code [d, d]}, or null when training started at the identity. */

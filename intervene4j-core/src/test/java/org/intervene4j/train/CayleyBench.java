@@ -32,20 +32,23 @@ public final class CayleyBench {
         long q0 = System.nanoTime();
         Tensor r0 = RandomOrthogonal.sample(rng, d);
         System.out.printf("d=%d RandomOrthogonal (Householder QR) %.1f ms%n", d, (System.nanoTime() - q0) / 1e6);
-        Orthogonal rot = new Orthogonal(d, d, r0);
-        for (int r = 0; r < reps; r++) {
-            try (GradMode off = GradMode.off()) {
-                rot.weight().copyFrom(Tensor.randn(rng, 0.01f, d, d));
-            }
-            try (Arena a = Arena.open()) {
-                long t0 = System.nanoTime();
-                Tensor rm = rot.matrix();
-                long t1 = System.nanoTime();
-                rm.backward(Tensor.randn(rng, 1f, d, d));
-                long t2 = System.nanoTime();
-                System.out.printf("d=%d Orthogonal (with R0) forward %.1f ms, backward %.1f ms, ortho err %.3g%n", d,
-                        (t1 - t0) / 1e6, (t2 - t1) / 1e6,
-                        DoubleMatrices.orthonormalityError(toDouble(rm), d, d));
+        for (int rank : new int[] {d, Math.min(16, d)}) {
+            Orthogonal rot = new Orthogonal(d, rank, r0);
+            for (int r = 0; r < reps; r++) {
+                try (GradMode off = GradMode.off()) {
+                    rot.weight().copyFrom(Tensor.randn(rng, 0.01f, d, d));
+                }
+                try (Arena a = Arena.open()) {
+                    Tensor seed = Tensor.randn(rng, 1f, d, rank);
+                    long t0 = System.nanoTime();
+                    Tensor rm = rot.matrix();
+                    long t1 = System.nanoTime();
+                    rm.backward(seed);
+                    long t2 = System.nanoTime();
+                    System.out.printf("d=%d rank=%d Orthogonal (with R0) forward %.1f ms, backward %.1f ms, ortho err %.3g%n",
+                            d, rank, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                            DoubleMatrices.orthonormalityError(toDouble(rm), d, rank));
+                }
             }
         }
         int n = 1 << 22;
