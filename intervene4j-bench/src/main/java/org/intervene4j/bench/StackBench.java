@@ -116,6 +116,7 @@ public final class StackBench {
 
     /** Median ms of libtorch's forward (no grad) and forward + backward, each step in a PointerScope. */
     private double[] timeLibtorch(TorchGpt2ShapedStack lib, org.bytedeco.pytorch.Tensor x) throws Exception {
+        Timing.settle();
         double forward = Timing.medianMillis(() -> {
             try (PointerScope step = new PointerScope()) {
                 new NoGradGuard(); // attached to the scope; restores grad mode when the scope closes
@@ -134,6 +135,7 @@ public final class StackBench {
 
     /** Median ms of our forward (GradMode.off) and forward + backward, each step in an Arena. */
     private double[] timeOurs(Gpt2ShapedStack ours, Tensor x) throws Exception {
+        Timing.settle();
         double forward = Timing.medianMillis(() -> {
             try (GradMode off = GradMode.off(); Arena step = Arena.open()) {
                 ours.forward(x);

@@ -52,6 +52,24 @@ public final class Timing {
         return median(per);
     }
 
+    /**
+     * Idle time before a side's timed work when two engines race in one process: OpenBLAS's
+     * worker threads (libtorch's fp32 matmul) keep spinning on the cores for about 0.1 s after
+     * each call, and our pool spins briefly too, so the side timed right after the other one
+     * would otherwise start with a core taken. Measured on the model benchmark: our 128-token
+     * GPT-2 prefill took 0.19 s right after libtorch's decode and 0.09 s on its own.
+     */
+    public static final long SETTLE_MILLIS = 300;
+
+    /** Sleeps {@link #SETTLE_MILLIS} (untimed) so the other side's threads have gone idle. */
+    public static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The median of {@code values} (mean of the middle two for an even count). */
     public static double median(double[] values) {
         double[] v = values.clone();

@@ -18,6 +18,8 @@ public final class PackedWeight {
     private final Tensor dense;     // [out, in] or null
     private final HalfMatrix half;  // [out, in] or null
     private final PackedPanels panels; // W^T [in, out]
+    /** W itself [out, in] in panel order, for the backward product; made by the first backward. */
+    private volatile PackedPanels backwardPanels;
 
     private PackedWeight(Tensor dense, HalfMatrix half, PackedPanels panels) {
         this.dense = dense;
@@ -84,9 +86,32 @@ public final class PackedWeight {
         return panels;
     }
 
-    /** Bytes of the packed copy (the source weight is counted where it is held). */
+    /**
+     * {@code W [out, in]} in panel order, the right operand of the input gradient
+     * {@code dx = dy W}: packed on the first call (the first backward through this weight), so
+     * a model that is only run forward never holds it.
+     */
+    public PackedPanels backwardPanels() {
+        PackedPanels p = backwardPanels;
+        if (p != null) return p;
+        synchronized (this) {
+            if (backwardPanels == null) {
+                if (half != null) {
+                    backwardPanels = PackedPanels.pack(half.format(), half.bits(), half.offset(), half.rowStride(), half.colStride(),
+                            half.rows(), half.cols());
+                } else {
+                    int[] st = dense.strides();
+                    backwardPanels = PackedPanels.pack(dense.data(), dense.offset(), st[0], st[1], dense.size(0), dense.size(1));
+                }
+            }
+            return backwardPanels;
+        }
+    }
+
+    /** Bytes of the packed copies made so far (the source weight is counted where it is held). */
     public long packedBytes() {
-        return panels.bytesHeld();
+        PackedPanels b = backwardPanels;
+        return panels.bytesHeld() + (b == null ? 0 : b.bytesHeld());
     }
 
     @Override

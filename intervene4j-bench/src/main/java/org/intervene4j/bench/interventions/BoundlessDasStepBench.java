@@ -33,7 +33,7 @@ import org.intervene4j.train.Orthogonal;
  * position's logits against random labels; backward (only W and raw require gradients); an Adam
  * update of W and raw. Both sides run the final norm and LM head on the last position only (ours
  * through a logits selection on the base batch), as a trainer reading one label position does.
- * Steps run in rounds (ours, then libtorch) and the median step time of
+ * Steps run in rounds (ours, then libtorch, each after {@link Timing#settle()}) and the median step time of
  * each is kept. The first step's losses are returned for the parity check (same weights, same
  * inputs, same starting parameters: they must agree to float rounding).
  */
@@ -122,9 +122,11 @@ public final class BoundlessDasStepBench {
         double[] o = new double[runs], l = new double[runs];
         double lastOurs = firstOurs, lastLib = firstLib;
         for (int i = 0; i < runs; i++) {
+            Timing.settle();
             long t0 = System.nanoTime();
             lastOurs = ours.step(true);
             o[i] = (System.nanoTime() - t0) / 1e6;
+            Timing.settle();
             t0 = System.nanoTime();
             lastLib = theirs.step(true);
             l[i] = (System.nanoTime() - t0) / 1e6;

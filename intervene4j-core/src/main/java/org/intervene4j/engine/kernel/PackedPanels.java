@@ -45,14 +45,20 @@ public final class PackedPanels {
         return new PackedPanels(k, n, w, dst, null, null);
     }
 
-    /** Packs half-precision {@code B [k, n]} (bits of {@code format}), kept in half precision. */
+    /**
+     * Packs half-precision {@code B [k, n]} (bits of {@code format}), kept in half precision.
+     * BF16 panel rows are stored interleaved: column c of a row's first half at short 2c, of
+     * its second half at 2c + 1, so that one full-width load widens to both halves with a
+     * shift and a mask (little-endian: the even short is the low half of an int).
+     */
     public static PackedPanels pack(HalfFormat format, short[] b, int off, int rowStride, int colStride, int k, int n) {
         if (format == null) throw new IllegalArgumentException("PackedPanels.pack: format is null");
         checkSizes(k, n);
         int w = WIDTH;
         short[] dst = new short[panelCount(n, w) * k * w];
+        boolean interleave = format == HalfFormat.BF16;
         for (int j = 0; j < n; j++) {
-            int d = (j / w) * k * w + j % w;
+            int d = (j / w) * k * w + (interleave ? interleavedColumn(j % w, w) : j % w);
             int s = off + j * colStride;
             for (int p = 0; p < k; p++) dst[d + p * w] = b[s + p * rowStride];
         }
@@ -66,6 +72,12 @@ public final class PackedPanels {
         if ((long) panelCount(n, WIDTH) * k * WIDTH > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("PackedPanels.pack: [" + k + ", " + n + "] is too large for one array");
         }
+    }
+
+    /** Where column c (0 <= c < width) of a BF16 panel row is stored. */
+    static int interleavedColumn(int c, int width) {
+        int half = width / 2;
+        return c < half ? 2 * c : 2 * (c - half) + 1;
     }
 
     static int panelCount(int n, int width) {
@@ -94,8 +106,10 @@ public final class PackedPanels {
 
     /** Element (p, j) of B, widened to fp32. */
     public float get(int p, int j) {
-        int i = (j / width) * k * width + p * width + j % width;
-        return values != null ? values[i] : format.toFloat(bits[i]);
+        int base = (j / width) * k * width + p * width;
+        if (values != null) return values[base + j % width];
+        int c = format == HalfFormat.BF16 ? interleavedColumn(j % width, width) : j % width;
+        return format.toFloat(bits[base + c]);
     }
 
     /** Bytes of the panel array (padding included). */

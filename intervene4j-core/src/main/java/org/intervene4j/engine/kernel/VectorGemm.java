@@ -192,7 +192,12 @@ final class VectorGemm {
                     continue;
                 }
                 for (int jr = j0; jr < j1; jr += NR) {
-                    VectorHalf.widen(bf16, bits, (jr / NR) * panelStride + pc * NR, slice, 0, kc * NR);
+                    int src = (jr / NR) * panelStride + pc * NR;
+                    if (bf16) {
+                        VectorHalf.widenBf16Interleaved(bits, src, slice, 0, kc);
+                    } else {
+                        VectorHalf.widen(false, bits, src, slice, 0, kc * NR);
+                    }
                     macroTile(mc, Math.min(NR, j1 - jr), kc, aPack, slice, 0, 0, c, cOff + ic * ldc + jr, ldc, add, ws.tile);
                 }
             }

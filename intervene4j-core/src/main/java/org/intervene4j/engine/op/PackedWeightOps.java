@@ -2,17 +2,15 @@ package org.intervene4j.engine.op;
 
 import java.util.Arrays;
 import org.intervene4j.engine.Graph;
-import org.intervene4j.engine.HalfMatrix;
 import org.intervene4j.engine.PackedWeight;
 import org.intervene4j.engine.Shapes;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.engine.kernel.Gemm;
-import org.intervene4j.engine.kernel.HalfGemm;
 
 /**
  * {@code linear} with a frozen prepacked weight ({@link PackedWeight}): the forward product
  * reads the weight's panels directly; the weight is not a graph input, so backward computes
- * dx (from the source weight) and dbias only.
+ * dx (from the weight's second packed copy, {@link PackedWeight#backwardPanels()}) and dbias only.
  */
 public final class PackedWeightOps {
     private PackedWeightOps() {}
@@ -52,16 +50,8 @@ public final class PackedWeightOps {
             Tensor dx = null;
             Tensor db = null;
             if (needs[0]) {
-                dx = Tensor.empty(xs); // dx [rows, in] = dy [rows, out] @ W [out, in]
-                HalfMatrix h = w.half();
-                if (h != null) {
-                    HalfGemm.multiply(rows, in, outF, gc.data(), gc.offset(), outF, 1,
-                            h.format(), h.bits(), h.offset(), h.rowStride(), h.colStride(), dx.data(), 0, in, false);
-                } else {
-                    Tensor d = w.dense();
-                    Gemm.multiply(rows, in, outF, gc.data(), gc.offset(), outF, 1,
-                            d.data(), d.offset(), d.strides()[0], d.strides()[1], dx.data(), 0, in, false);
-                }
+                dx = Tensor.empty(xs); // dx [rows, in] = dy [rows, out] @ W [out, in], W prepacked too
+                Gemm.multiply(rows, gc.data(), gc.offset(), outF, 1, w.backwardPanels(), dx.data(), 0, in, false);
             }
             if (needs[1]) {
                 db = Tensor.zeros(outF);
