@@ -167,13 +167,13 @@ public final class BenchMain implements Runnable {
             List<GemmBench.Result> rows = new GemmBench(warmupSeconds, sampleSeconds, samples)
                     .run(GemmBench.DEFAULT_SHAPES, threads, perCore);
             System.out.printf("%nGEMM fp32, peak %.1f GFLOP/s per core (%.1f for 2 cores)%n", perCore, p);
-            System.out.printf("%-24s %7s %10s %8s %14s %10s%n",
-                    "shape", "threads", "GFLOP/s", "%peak", "libtorch GF/s", "ours/lib");
+            System.out.printf("%-24s %7s %10s %8s %14s %10s %14s%n",
+                    "shape", "threads", "GFLOP/s", "%peak", "libtorch GF/s", "ours/lib", "B prepacked");
             for (GemmBench.Result r : rows) {
-                System.out.printf("%-24s %7d %10s %8s %14.1f %10s%n",
+                System.out.printf("%-24s %7d %10s %8s %14.1f %10s %14s%n",
                         new GemmBench.Shape(r.m(), r.k(), r.n()), r.threads(),
                         fmt(r.gflops(), "%.1f"), fmt(r.percent_of_peak(), "%.1f%%"),
-                        r.libtorch_gflops(), fmt(r.ratio_vs_libtorch(), "%.2f"));
+                        r.libtorch_gflops(), fmt(r.ratio_vs_libtorch(), "%.2f"), fmt(r.prepacked_gflops(), "%.1f"));
             }
             rows.stream().map(GemmBench.Result::error).filter(e -> e != null).findFirst()
                     .ifPresent(e -> System.out.println("(ours not measured: " + e + ")"));

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.intervene4j.bench.torch.TorchSupport;
 import org.intervene4j.engine.kernel.Gemm;
+import org.intervene4j.engine.kernel.PackedPanels;
 import org.intervene4j.engine.kernel.WorkerPool;
 
 /**
@@ -30,7 +31,7 @@ public final class GemmBench {
 
     /** One row of the result: null GFLOP/s where that side could not run (e.g. a stub). */
     public record Result(int m, int k, int n, int threads, Double gflops, Double percent_of_peak,
-                         Double libtorch_gflops, Double ratio_vs_libtorch,
+                         Double libtorch_gflops, Double ratio_vs_libtorch, Double prepacked_gflops,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 
     /** The default shapes: attention/MLP projections at 64 and 512 rows, and 1024 cubed. */
@@ -57,9 +58,11 @@ public final class GemmBench {
         for (int threads : threadCounts) {
             for (Shape s : shapes) {
                 Double ours = null;
+                Double prepacked = null;
                 String error = null;
                 try {
                     ours = s.flops() / ours(s, threads) / 1e9;
+                    prepacked = s.flops() / oursPrepacked(s, threads) / 1e9;
                 } catch (UnsupportedOperationException e) {
                     error = "ours: " + e.getMessage();
                 } catch (RuntimeException e) {
@@ -69,7 +72,7 @@ public final class GemmBench {
                 double lib = s.flops() / libtorch(s, threads) / 1e9;
                 out.add(new Result(s.m(), s.k(), s.n(), threads, ours,
                         ours == null ? null : 100.0 * ours / (threads * peakPerCore),
-                        lib, ours == null ? null : ours / lib, error));
+                        lib, ours == null ? null : ours / lib, prepacked, error));
             }
         }
         return out;
@@ -95,6 +98,20 @@ public final class GemmBench {
     /** Seconds per {@code Gemm.multiply} of shape s on a pool of {@code threads}. */
     double ours(Shape s, int threads) throws Exception {
         return ours(s, threads, warmupSeconds, sampleSeconds, samples);
+    }
+
+    /**
+     * Seconds per product with B prepacked ({@link PackedPanels}, as frozen model weights are
+     * held): the same product without packing B per call.
+     */
+    double oursPrepacked(Shape s, int threads) throws Exception {
+        WorkerPool.setGlobalThreads(threads);
+        Random rng = new Random(1);
+        float[] a = random(rng, s.m() * s.k());
+        PackedPanels b = PackedPanels.pack(random(rng, s.k() * s.n()), 0, s.n(), 1, s.k(), s.n());
+        float[] c = new float[s.m() * s.n()];
+        return Timing.secondsPerCall(() -> Gemm.multiply(s.m(), a, 0, s.k(), 1, b, c, 0, s.n(), false),
+                warmupSeconds, sampleSeconds, samples);
     }
 
     private double ours(Shape s, int threads, double warmup, double sample, int count) throws Exception {
