@@ -59,8 +59,10 @@ public final class WeightMatrix {
 
     /** The prepacked copy (made once, thread-safe), or null when this weight must not be packed. */
     private PackedWeight packedForLinear() {
+        // checked on every call: the owner of the fp32 tensor may ask for its gradient after it was packed
+        if (dense != null && dense.requiresGrad()) return null;
         PackedWeight p = packed;
-        if (p != null || handedOut || (dense != null && dense.requiresGrad())) return p;
+        if (p != null || handedOut) return p;
         synchronized (this) {
             if (packed == null && !handedOut) packed = half != null ? PackedWeight.of(half) : PackedWeight.of(dense);
             return packed;
