@@ -32,7 +32,11 @@ public final class WeightMatrix {
         this.half = half;
     }
 
-    /** An fp32 matrix {@code [rows, cols]}. */
+    /**
+     * An fp32 matrix {@code [rows, cols]}. Its values must not change behind this object's back
+     * (a product of many rows may read a packed copy): to edit a model's weight, take it with
+     * {@link #toTensor()}, which stops packing.
+     */
     public static WeightMatrix of(Tensor dense) {
         if (dense == null || dense.dim() != 2) {
             throw new IllegalArgumentException("WeightMatrix.of: needs a 2-d tensor, got "

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@code linear} on a prepacked weight against a float64 reference of {@code x W^T + b} and its
  * gradients, in both kernel modes, for fp32 weights (stored and transposed views) and both half
  * formats, on sizes that cross every blocking edge of the packed kernel: ragged panels and
- * register tiles, two depth blocks (in > 768), two column blocks (out > 4096), and row counts
+ * register tiles, two depth blocks (in > 768), a wide output (out = 4100, 129 panels), and row counts
  * that split the product across threads by rows or by columns.
  */
 class PackedWeightOpsTest {

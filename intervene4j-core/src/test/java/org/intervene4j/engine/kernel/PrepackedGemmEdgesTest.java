@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.intervene4j.engine.HalfFormat;
 import org.junit.jupiter.api.Test;
 
-/** Review: prepacked GEMM edges (accumulate onto C, offsets, strided A, deep k, thread splits) and LaneSum order. */
-class PrepackedGemmReviewTest {
+/** Prepacked GEMM edges (accumulate onto C, offsets, strided A, deep k, thread splits) and LaneSum order. */
+class PrepackedGemmEdgesTest {
     private static final HalfFormat[] FORMATS = {null, HalfFormat.F16, HalfFormat.BF16};
 
     @Test

@@ -7,8 +7,8 @@ import org.intervene4j.engine.Ops;
 import org.intervene4j.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Review: a weight packed while frozen and later given requiresGrad(true) by its owner. */
-class WeightMatrixReviewTest {
+/** A weight packed while frozen and later given requiresGrad(true) by its owner. */
+class WeightMatrixTrainableTest {
     @Test
     void aWeightThatStartsRequiringAGradientAfterPackingStillGetsOne() {
         Random rng = new Random(1);

@@ -6,8 +6,8 @@ import java.util.Random;
 import org.intervene4j.engine.kernel.KernelConfig;
 import org.junit.jupiter.api.Test;
 
-/** Review: the float64 GEMM with even sizes, row-major operands, accumulate and alpha != 1 (the existing test's sizes are all odd). */
-class DoubleGemmReviewTest {
+/** The float64 GEMM with even sizes, row-major operands, accumulate and alpha != 1 (DoubleMatricesTest covers the transposed layouts). */
+class DoubleGemmLayoutsTest {
     @Test
     void rowMajorAccumulatingScaledProducts() {
         int[] sizes = {2, 8, 18, 64, 130, 300};
