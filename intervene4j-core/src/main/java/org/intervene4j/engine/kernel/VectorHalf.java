@@ -29,24 +29,10 @@ final class VectorHalf {
     /** L ints: the float species' shape. */
     static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
 
-    /** 2L shorts: the float species' full bit width. */
+    /** 2L shorts: the float species' full bit width (a row of an interleaved BF16 panel, {@link PackedPanels}). */
     static final VectorSpecies<Short> SH_FULL = VectorSpecies.of(short.class, S.vectorShape());
 
     private VectorHalf() {}
-
-    /**
-     * Widens {@code rows} runs of 2L bfloat16 values stored interleaved (see
-     * {@link PackedPanels}: the value of column j < L at short 2j, of column L + j at short
-     * 2j + 1) into 2L floats in column order: one full-width load, then a shift (the even
-     * shorts, the low halves of each int) and a mask (the odd shorts), no lane conversion.
-     */
-    static void widenBf16Interleaved(short[] src, int s, float[] dst, int d, int rows) {
-        for (int r = 0; r < rows; r++, s += 2 * L, d += 2 * L) {
-            IntVector both = ShortVector.fromArray(SH_FULL, src, s).reinterpretAsInts();
-            both.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d);
-            both.and(0xffff0000).reinterpretAsFloats().intoArray(dst, d + L);
-        }
-    }
 
     /** L bfloat16 values at {@code b[off]} as floats. */
     static FloatVector bf16(short[] b, int off) {
