@@ -56,7 +56,7 @@ public final class Gemm {
         if (!KernelConfig.vectorized() || b.width() != PackedPanels.WIDTH || (long) m * n * k < SMALL_PRODUCT) {
             ScalarGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
         } else {
-            VectorGemm.multiplyPrepacked(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+            VectorPrepackedGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
         }
     }
 

@@ -1,9 +1,6 @@
 package org.intervene4j.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,38 +17,25 @@ import jdk.incubator.vector.VectorSpecies;
  * columns skip packing ({@link ThinGemm}).
  */
 final class VectorGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector register. */
-    private static final int L = S.length();
+    static final int L = S.length();
     /** Register tile: MR rows of C by NR = 2 vectors of columns (MR * 2 accumulators). */
     static final int MR = 8;
     static final int NR = 2 * L;
     /** Depth of one packed block: a kc x NR panel of B stays in L1 while A panels stream. */
     static final int KC = 256;
-    /**
-     * Depth of one block when B is prepacked: deeper blocks mean fewer read-modify-write passes
-     * over C, which costs more than the B slice spilling from L1 to L2 (measured: 256 x 768 x 2304
-     * reached ~330 GFLOP/s at 256 and ~370 at 768 on 2 Zen 5 cores).
-     */
-    static final int KC_PREPACKED = 768;
-    /**
-     * Depth of one block of BF16 prepacked panels, which the kernel widens in registers: the
-     * slice is half the bytes of fp32, so a deeper block fits the same cache (measured at
-     * 128 x 8192 x 2048: 296 GFLOP/s widening slices into memory at depth 768, 338 here).
-     */
-    static final int KC_PREPACKED_BF16 = 1024;
     /** Rows of A packed at once (an MC x KC block sits in L2). */
     static final int MC = 192;
     /** Columns of B packed at once (a KC x NC block sits in L3). */
     static final int NC = 4096;
-    private static final jdk.incubator.vector.VectorSpecies<Short> SH_FULL = VectorHalf.SH_FULL;
     /** Products with fewer rows (or columns) than this go to {@link ThinGemm}. */
     static final int THIN = 4;
     /** Minimum multiply-adds per thread before a product is split across threads. */
-    private static final long MIN_WORK_PER_THREAD = 1L << 17;
+    static final long MIN_WORK_PER_THREAD = 1L << 17;
 
     /** Per-thread pack buffers and scratch tile, grown on demand and reused (no GC churn). */
-    private static final class Workspace {
+    static final class Workspace {
         float[] aPack = new float[0];
         float[] bPack = new float[0];
         /** B's columns for {@link ThinGemm#dots} when they are not contiguous. */
@@ -74,7 +58,7 @@ final class VectorGemm {
         }
     }
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private VectorGemm() {}
 
@@ -138,87 +122,6 @@ final class VectorGemm {
     }
 
     /**
-     * {@code C[m, n] (+)= A[m, k] B} with B prepacked ({@link PackedPanels}: k, n, width NR).
-     * fp32 panels are read in place; BF16 panels are read in place too and widened in registers
-     * ({@link #kernelBf16}); F16 panels are widened one panel slice at a time (a contiguous,
-     * vectorized conversion of kc x NR values) into a small buffer that stays in cache while the
-     * slice's register tiles use it. Requires m >= 1.
-     */
-    static void multiplyPrepacked(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
-                                  float[] c, int cOff, int ldc, boolean accumulate) {
-        int n = b.n();
-        int k = b.k();
-        WorkerPool pool = WorkerPool.global();
-        long work = (long) m * n * k;
-        int parts = (int) Math.min(pool.threads(), Math.max(1, work / MIN_WORK_PER_THREAD));
-        int nPanels = (n + NR - 1) / NR;
-        int mPanels = (m + MR - 1) / MR;
-        // fp32 B needs no packing, so splitting rows costs no redundant work once each thread
-        // has many rows; fewer rows split columns (each thread then reuses each B slice over all
-        // the rows and streams only its share of B: at 128 x 2048 x 8192, 304 GFLOP/s against
-        // 255 split by rows). Half-precision B splits columns, so that each slice is widened once.
-        boolean splitRows = !b.isHalf() && mPanels >= 16 * parts || nPanels < parts;
-        parts = Math.min(parts, Math.max(splitRows ? mPanels : nPanels, 1));
-        if (parts <= 1) {
-            blockPrepacked(0, m, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-            return;
-        }
-        final int p = parts;
-        final int panelsToSplit = splitRows ? mPanels : nPanels;
-        final int step = splitRows ? MR : NR;
-        pool.parallelFor(p, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = (int) ((long) panelsToSplit * t / p) * step;
-                int hi = (int) Math.min((long) panelsToSplit * (t + 1) / p * step, splitRows ? m : n);
-                if (lo >= hi) continue;
-                if (splitRows) {
-                    blockPrepacked(lo, hi, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-                } else {
-                    blockPrepacked(0, m, lo, hi, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-                }
-            }
-        });
-    }
-
-    /** One thread's share of a prepacked product: rows [i0, i1), columns [j0, j1) (j0 a multiple of NR). */
-    private static void blockPrepacked(int i0, int i1, int j0, int j1, float[] a, int aOff, int aRow, int aCol,
-                                       PackedPanels b, float[] c, int cOff, int ldc, boolean accumulate) {
-        int k = b.k();
-        Workspace ws = WORKSPACE.get();
-        float[] panels = b.values();
-        short[] bits = b.bits();
-        boolean bf16 = bits != null && b.format() == org.intervene4j.engine.HalfFormat.BF16;
-        int depth = bf16 ? KC_PREPACKED_BF16 : KC_PREPACKED;
-        int kcMax = Math.min(depth, k);
-        float[] aPack = ws.aPack(kcMax * roundUp(Math.min(MC, i1 - i0), MR));
-        float[] slice = bits == null || bf16 ? null : ws.bPack(kcMax * NR);
-        int panelStride = k * NR;
-        for (int pc = 0; pc < k; pc += depth) {
-            int kc = Math.min(depth, k - pc);
-            boolean add = accumulate || pc > 0;
-            for (int ic = i0; ic < i1; ic += MC) {
-                int mc = Math.min(MC, i1 - ic);
-                packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
-                if (panels != null) {
-                    macroTile(mc, j1 - j0, kc, aPack, panels, (j0 / NR) * panelStride + pc * NR, panelStride,
-                            c, cOff + ic * ldc + j0, ldc, add, ws.tile);
-                    continue;
-                }
-                if (bf16) {
-                    macroTileBf16(mc, j1 - j0, kc, aPack, bits, (j0 / NR) * panelStride + pc * NR, panelStride,
-                            c, cOff + ic * ldc + j0, ldc, add, ws.tile);
-                    continue;
-                }
-                for (int jr = j0; jr < j1; jr += NR) {
-                    // F16 panels: widened one slice at a time into a buffer that stays in cache.
-                    VectorHalf.widen(false, bits, (jr / NR) * panelStride + pc * NR, slice, 0, kc * NR);
-                    macroTile(mc, Math.min(NR, j1 - jr), kc, aPack, slice, 0, 0, c, cOff + ic * ldc + jr, ldc, add, ws.tile);
-                }
-            }
-        }
-    }
-
-    /**
      * Routes products with fewer than {@link #THIN} rows or columns to {@link ThinGemm} when the
      * layout suits it; returns false when the packed kernel should run.
      */
@@ -278,7 +181,7 @@ final class VectorGemm {
      * rows of NR values: {@code bPanelStride = kc * NR} for a block packed per call, the full
      * depth times NR for {@link PackedPanels}.
      */
-    private static void macroTile(int mc, int nc, int kc, float[] aPack, float[] bp, int bBase, int bPanelStride,
+    static void macroTile(int mc, int nc, int kc, float[] aPack, float[] bp, int bBase, int bPanelStride,
                                   float[] c, int cOff, int ldc, boolean add, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -296,27 +199,8 @@ final class VectorGemm {
         }
     }
 
-    /** {@link #macroTile} over BF16 panels (widened in the kernel); panel q at {@code bBase + q * bPanelStride} shorts. */
-    private static void macroTileBf16(int mc, int nc, int kc, float[] aPack, short[] bp, int bBase, int bPanelStride,
-                                      float[] c, int cOff, int ldc, boolean add, float[] tile) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bOff = bBase + (jr / NR) * bPanelStride;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int cTile = cOff + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add);
-                } else {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false);
-                    mergeEdge(tile, mr, nr, c, cTile, ldc, add);
-                }
-            }
-        }
-    }
-
     /** Copies (or adds) the valid mr x nr corner of a scratch tile into C. */
-    private static void mergeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+    static void mergeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
         for (int r = 0; r < mr; r++) {
             int t = r * NR;
             int o = cOff + r * ldc;
@@ -423,7 +307,7 @@ final class VectorGemm {
         }
     }
 
-    private static int roundUp(int x, int multiple) {
+    static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
     }
 
@@ -447,99 +331,6 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
-            c0a = a0.fma(b0, c0a);
-            c0b = a0.fma(b1, c0b);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c1a = a1.fma(b0, c1a);
-            c1b = a1.fma(b1, c1b);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c2a = a2.fma(b0, c2a);
-            c2b = a2.fma(b1, c2b);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c3a = a3.fma(b0, c3a);
-            c3b = a3.fma(b1, c3b);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c4a = a4.fma(b0, c4a);
-            c4b = a4.fma(b1, c4b);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c5a = a5.fma(b0, c5a);
-            c5b = a5.fma(b1, c5b);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
-            c6a = a6.fma(b0, c6a);
-            c6b = a6.fma(b1, c6b);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
-            c7a = a7.fma(b0, c7a);
-            c7b = a7.fma(b1, c7b);
-            ai += MR;
-            bi += NR;
-        }
-        int o0 = cOff;
-        int o1 = cOff + 1 * ldc;
-        int o2 = cOff + 2 * ldc;
-        int o3 = cOff + 3 * ldc;
-        int o4 = cOff + 4 * ldc;
-        int o5 = cOff + 5 * ldc;
-        int o6 = cOff + 6 * ldc;
-        int o7 = cOff + 7 * ldc;
-        if (add) {
-            c0a.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
-            c0b.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
-            c1a.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
-            c1b.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
-            c2a.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
-            c2b.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
-            c3a.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
-            c3b.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
-            c4a.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
-            c4b.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
-            c5a.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
-            c5b.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
-            c6a.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
-            c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
-            c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
-            c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
-        } else {
-            c0a.intoArray(c, o0);
-            c0b.intoArray(c, o0 + L);
-            c1a.intoArray(c, o1);
-            c1b.intoArray(c, o1 + L);
-            c2a.intoArray(c, o2);
-            c2b.intoArray(c, o2 + L);
-            c3a.intoArray(c, o3);
-            c3b.intoArray(c, o3 + L);
-            c4a.intoArray(c, o4);
-            c4b.intoArray(c, o4 + L);
-            c5a.intoArray(c, o5);
-            c5b.intoArray(c, o5 + L);
-            c6a.intoArray(c, o6);
-            c6b.intoArray(c, o6 + L);
-            c7a.intoArray(c, o7);
-            c7b.intoArray(c, o7 + L);
-        }
-    }
-
-    /**
-     * {@link #kernel} reading B from BF16 panels stored interleaved ({@link PackedPanels}): each
-     * step loads the row's 2L bfloat16 values at once and widens them in registers (a shift gives
-     * columns 0..L-1, a mask columns L..2L-1), so B is never widened into memory.
-     */
-    private static void kernelBf16(int kc, float[] ap, int apOff, short[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, boolean add) {
-        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
-        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
-        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
-        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
-        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
-        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
-        FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
-        FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
-        int ai = apOff;
-        int bi = bpOff;
-        for (int p = 0; p < kc; p++) {
-            IntVector both = ShortVector.fromArray(SH_FULL, bp, bi).reinterpretAsInts();
-            FloatVector b0 = both.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector b1 = both.and(0xffff0000).reinterpretAsFloats();
             FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
             c0a = a0.fma(b0, c0a);
             c0b = a0.fma(b1, c0b);
