@@ -98,24 +98,38 @@ final class VectorGemm {
         // Splitting columns makes every thread pack all of A (m*k), splitting rows all of B
         // (k*n): split the dimension whose redundant packing is cheaper, if it has the panels.
         boolean splitColumns = (m <= n && nPanels >= parts) || mPanels < parts;
-        parts = Math.min(parts, Math.max(splitColumns ? nPanels : mPanels, 1));
-        if (parts <= 1) {
-            block(0, m, 0, n, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+        forEachShare(m, n, parts, !splitColumns,
+                (i0, i1, j0, j1) -> block(i0, i1, j0, j1, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate));
+    }
+
+    /** One thread's share of C: rows [i0, i1), columns [j0, j1). */
+    @FunctionalInterface
+    interface Share {
+        void run(int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * Splits C {@code [m, n]} into {@code parts} shares of whole register-tile panels, by rows
+     * (MR-row panels) or by columns (NR-column panels), and runs them on the worker pool; one
+     * share runs on the calling thread. At most one share per panel.
+     */
+    static void forEachShare(int m, int n, int parts, boolean byRows, Share share) {
+        int panels = byRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
+        int p = Math.min(parts, Math.max(panels, 1));
+        if (p <= 1) {
+            share.run(0, m, 0, n);
             return;
         }
-        final int p = parts;
-        final boolean cols = splitColumns;
-        final int panels = cols ? nPanels : mPanels;
-        final int step = cols ? NR : MR;
-        pool.parallelFor(p, (from, to) -> {
+        int step = byRows ? MR : NR;
+        WorkerPool.global().parallelFor(p, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int lo = (int) ((long) panels * t / p) * step;
-                int hi = (int) Math.min((long) panels * (t + 1) / p * step, cols ? n : m);
+                int hi = (int) Math.min((long) panels * (t + 1) / p * step, byRows ? m : n);
                 if (lo >= hi) continue;
-                if (cols) {
-                    block(0, m, lo, hi, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+                if (byRows) {
+                    share.run(lo, hi, 0, n);
                 } else {
-                    block(lo, hi, 0, n, k, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+                    share.run(0, m, lo, hi);
                 }
             }
         });

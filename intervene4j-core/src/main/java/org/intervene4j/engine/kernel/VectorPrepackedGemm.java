@@ -63,26 +63,8 @@ final class VectorPrepackedGemm {
         // the rows and streams only its share of B: at 128 x 2048 x 8192, 304 GFLOP/s against
         // 255 split by rows). Half-precision B splits columns, so that each slice is widened once.
         boolean splitRows = !b.isHalf() && mPanels >= 16 * parts || nPanels < parts;
-        parts = Math.min(parts, Math.max(splitRows ? mPanels : nPanels, 1));
-        if (parts <= 1) {
-            blockPrepacked(0, m, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-            return;
-        }
-        final int p = parts;
-        final int panelsToSplit = splitRows ? mPanels : nPanels;
-        final int step = splitRows ? MR : NR;
-        pool.parallelFor(p, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = (int) ((long) panelsToSplit * t / p) * step;
-                int hi = (int) Math.min((long) panelsToSplit * (t + 1) / p * step, splitRows ? m : n);
-                if (lo >= hi) continue;
-                if (splitRows) {
-                    blockPrepacked(lo, hi, 0, n, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-                } else {
-                    blockPrepacked(0, m, lo, hi, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
-                }
-            }
-        });
+        VectorGemm.forEachShare(m, n, parts, splitRows,
+                (i0, i1, j0, j1) -> blockPrepacked(i0, i1, j0, j1, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate));
     }
 
     /** One thread's share of a prepacked product: rows [i0, i1), columns [j0, j1) (j0 a multiple of NR). */

@@ -90,13 +90,7 @@ public final class MatMul {
         Tensor out = Tensor.empty(outShape);
         float[] o = out.data();
         int rows = out.numel() / Math.max(outF, 1);
-        if (bias != null && rows > 0) {
-            float[] bd = bias.data();
-            int bOff = bias.offset();
-            int bStride = bias.strides()[0];
-            for (int j = 0; j < outF; j++) o[j] = bd[bOff + j * bStride];
-            for (int r = 1; r < rows; r++) System.arraycopy(o, 0, o, r * outF, outF);
-        }
+        LinearBias.fill(bias, o, rows, outF);
         product(batch, m, outF, in, xo, wt, o, bias != null);
         return Graph.record("linear", out, (g, needs) -> {
             Tensor dx = null;
@@ -119,13 +113,7 @@ public final class MatMul {
                             dw.data(), 0, in, false);
                 }
                 if (needs[2]) {
-                    db = Tensor.zeros(outF);
-                    float[] acc = db.data();
-                    float[] gd = gRows.data();
-                    for (int r = 0; r < rows; r++) {
-                        int base = gRows.offset() + r * gRow;
-                        for (int j = 0; j < outF; j++) acc[j] += gd[base + j * gCol];
-                    }
+                    db = LinearBias.gradient(gRows.data(), gRows.offset(), gRow, gCol, rows, outF);
                 }
             }
             return new Tensor[] {dx, dw, db};

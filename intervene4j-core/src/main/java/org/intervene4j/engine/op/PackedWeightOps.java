@@ -37,13 +37,7 @@ public final class PackedWeightOps {
         outShape[outShape.length - 1] = outF;
         Tensor out = Tensor.empty(outShape);
         float[] o = out.data();
-        if (bias != null && rows > 0) {
-            float[] bd = bias.data();
-            int bOff = bias.offset();
-            int bStride = bias.strides()[0];
-            for (int j = 0; j < outF; j++) o[j] = bd[bOff + j * bStride];
-            for (int r = 1; r < rows; r++) System.arraycopy(o, 0, o, r * outF, outF);
-        }
+        LinearBias.fill(bias, o, rows, outF);
         Gemm.multiply(rows, xc.data(), xc.offset(), in, 1, w.panels(), o, 0, outF, bias != null);
         return Graph.record(op, out, (g, needs) -> {
             Tensor gc = OpInputs.contiguousNoGrad(g);
@@ -54,13 +48,7 @@ public final class PackedWeightOps {
                 Gemm.multiply(rows, gc.data(), gc.offset(), outF, 1, w.backwardPanels(), dx.data(), 0, in, false);
             }
             if (needs[1]) {
-                db = Tensor.zeros(outF);
-                float[] acc = db.data();
-                float[] gd = gc.data();
-                for (int r = 0; r < rows; r++) {
-                    int base = gc.offset() + r * outF;
-                    for (int j = 0; j < outF; j++) acc[j] += gd[base + j];
-                }
+                db = LinearBias.gradient(gc.data(), gc.offset(), outF, 1, rows, outF);
             }
             return new Tensor[] {dx, db};
         }, x, bias);
