@@ -97,13 +97,8 @@ public final class Gpt2ShapedStack {
         int b = h.size(0), s = h.size(1), d = c.dModel(), nh = c.heads(), hd = c.headDim();
         Tensor qkv = p.wQkv().apply(h, p.bQkv());                         // [b, s, 3d]
         Tensor heads = qkv.reshape(b, s, 3, nh, hd).permute(2, 0, 3, 1, 4);     // [3, b, nh, s, hd] (view)
-        Tensor q = heads.select(0, 0);                                            // [b, nh, s, hd]
-        Tensor k = heads.select(0, 1);
-        Tensor v = heads.select(0, 2);
-        Tensor scores = Ops.scale(Ops.matmul(q, k.transpose(-1, -2)), (float) (1.0 / Math.sqrt(hd))); // [b, nh, s, s]
-        Tensor probs = Ops.maskedSoftmax(scores, true, null);                     // causal
-        Tensor ctx = Ops.matmul(probs, v);                                        // [b, nh, s, hd]
-        Tensor merged = ctx.transpose(1, 2).reshape(b, s, d);                     // [b, s, d]
+        Tensor merged = Ops.attention(heads.select(0, 0), heads.select(0, 1), heads.select(0, 2),   // [b, s, d]
+                (float) (1.0 / Math.sqrt(hd)), true, 0, null);                          // causal, fused
         return p.wOut().apply(merged, p.bOut());
     }
 

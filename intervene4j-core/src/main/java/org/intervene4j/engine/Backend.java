@@ -35,6 +35,7 @@ public interface Backend {
     Tensor linear(Tensor x, Tensor w, Tensor bias);
     Tensor softmax(Tensor x);
     Tensor maskedSoftmax(Tensor scores, boolean causal, Tensor keyMask);
+    Tensor attention(Tensor q, Tensor k, Tensor v, float scale, boolean causal, int window, Tensor keyMask);
     Tensor logSoftmax(Tensor x);
     Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex);
     Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps);

@@ -3,6 +3,7 @@ package org.intervene4j.engine;
 import org.intervene4j.engine.op.Binary;
 import org.intervene4j.engine.op.Conditional;
 import org.intervene4j.engine.op.CrossEntropy;
+import org.intervene4j.engine.op.FusedAttention;
 import org.intervene4j.engine.op.HalfWeightOps;
 import org.intervene4j.engine.op.Indexing;
 import org.intervene4j.engine.op.MatMul;
@@ -152,6 +153,11 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor maskedSoftmax(Tensor scores, boolean causal, Tensor keyMask) {
         return Softmax.maskedSoftmax(scores, causal, keyMask);
+    }
+
+    @Override
+    public Tensor attention(Tensor q, Tensor k, Tensor v, float scale, boolean causal, int window, Tensor keyMask) {
+        return FusedAttention.attention(q, k, v, scale, causal, window, keyMask);
     }
 
     @Override

@@ -86,6 +86,21 @@ public final class Ops {
      * be null. A row with no visible key yields zeros. The mask gets no gradient.
      */
     public static Tensor maskedSoftmax(Tensor scores, boolean causal, Tensor keyMask) { return backend().maskedSoftmax(scores, causal, keyMask); }
+    /**
+     * Fused scaled dot-product attention, {@code softmax(scale * q k^T + masks) v} with the heads
+     * merged: q {@code [batch, heads, seq, headDim]}, k and v {@code [batch, kvHeads, keys, headDim]}
+     * (heads a multiple of kvHeads: grouped-query attention reads kv head {@code i / (heads / kvHeads)}
+     * for query head i); any strides with a contiguous last dimension are read in place. With
+     * {@code causal}, query i sees keys {@code j <= i + (keys - seq)} (as under a KV cache); with
+     * {@code window > 0}, only keys {@code j > i + (keys - seq) - window} (sliding window);
+     * {@code keyMask [batch, keys]} (1 = attend) may be null. A query that sees no key gets zeros.
+     * Returns {@code [batch, seq, heads * headDim]}. Equals {@link #matmul} + {@link #maskedSoftmax}
+     * + {@link #matmul} + merge, without materializing the attention weights (they are kept only
+     * when a gradient is needed); the mask gets no gradient.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, float scale, boolean causal, int window, Tensor keyMask) {
+        return backend().attention(q, k, v, scale, causal, window, keyMask);
+    }
     /** Log-softmax over the last dimension. */
     public static Tensor logSoftmax(Tensor x) { return backend().logSoftmax(x); }
     /** Mean cross-entropy of {@code logits [n, classes]} against {@code targets[n]}, skipping {@code ignoreIndex}. */

@@ -2,9 +2,11 @@ package org.intervene4j.intervention;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.IntConsumer;
 import org.intervene4j.engine.Tensor;
@@ -28,10 +30,16 @@ import org.intervene4j.site.Sites;
 public final class IntervenableModel {
     private final CausalLM model;
     private final List<InterventionSpec> specs;
+    /** Every site a spec reads or writes (whole sites, no positions): the only ones the hooks watch. */
+    private final Set<Site> touched = new HashSet<>();
 
     public IntervenableModel(CausalLM model, List<InterventionSpec> specs) {
         this.model = model;
         this.specs = List.copyOf(specs);
+        for (InterventionSpec s : this.specs) {
+            touched.add(s.site().whole());
+            touched.add(s.sourceSite().whole());
+        }
         ModelInfo info = model.info();
         for (int k = 0; k < this.specs.size(); k++) {
             InterventionSpec s = this.specs.get(k);
@@ -57,6 +65,11 @@ public final class IntervenableModel {
 
     public List<InterventionSpec> specs() {
         return specs;
+    }
+
+    /** True for a site some spec reads or writes: the hooks of this model's forwards run only there. */
+    boolean touches(Site site) {
+        return touched.contains(site);
     }
 
     /**
@@ -212,7 +225,7 @@ public final class IntervenableModel {
                 }
             }
             return out;
-        });
+        }, touched::contains);
     }
 
     /** What a generation with interventions produced. */
@@ -274,7 +287,7 @@ public final class IntervenableModel {
                 // Every row this source feeds has been read: the rest of its forward would be wasted.
                 if (read[0] == needed) throw new SourceRead();
                 return x;
-            });
+            }, touched::contains);
             try {
                 model.forward(input, reader, null);
             } catch (SourceRead done) {

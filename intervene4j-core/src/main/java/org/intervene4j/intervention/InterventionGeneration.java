@@ -38,8 +38,10 @@ final class InterventionGeneration {
     private final List<Fired> fired = new ArrayList<>();
     private final int[] fullPrompt;
     private int produced;
+    private final IntervenableModel im;
 
     InterventionGeneration(IntervenableModel im, int[] prompt, List<TokenBatch> sources, boolean everyNewToken) {
+        this.im = im;
         this.model = im.model();
         this.specs = im.specs();
         this.promptLength = prompt.length;
@@ -76,7 +78,7 @@ final class InterventionGeneration {
         Sites sites = Sites.with(model.info().layers(), (site, x) -> {
             int past = produced == 0 ? 0 : promptLength + produced - 1;
             return step(site, x, past);
-        });
+        }, im::touches);
         // specs at final_norm/logits need those sites over the whole prompt, not just its last position
         int[] tokens = Generator.generate(model, fullPrompt, maxNewTokens, sampler, eosId, sites, prefillAllLogits, next -> {
             produced++;

@@ -43,11 +43,8 @@ public final class CausalSelfAttention extends Module {
         Tensor q = splitHeads(query.forward(x), batch, seq);                    // [batch, heads, seq, headDim]
         Tensor k = splitHeads(key.forward(x), batch, seq);                      // [batch, heads, seq, headDim]
         Tensor v = splitHeads(value.forward(x), batch, seq);                    // [batch, heads, seq, headDim]
-        Tensor scores = Ops.matmul(q, k.transpose(-1, -2));                     // [batch, heads, seq, seq]
-        Tensor scaled = Ops.scale(scores, (float) (1.0 / Math.sqrt(headDim)));  // [batch, heads, seq, seq]
-        Tensor weights = Ops.maskedSoftmax(scaled, true, keyMask);              // [batch, heads, seq, seq]
-        Tensor mixed = Ops.matmul(weights, v);                                  // [batch, heads, seq, headDim]
-        Tensor merged = mixed.transpose(1, 2).reshape(batch, seq, dim);         // [batch, seq, dim]
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        Tensor merged = Ops.attention(q, k, v, scale, true, 0, keyMask);         // [batch, seq, dim]
         return output.forward(merged);                                          // [batch, seq, dim]
     }
 

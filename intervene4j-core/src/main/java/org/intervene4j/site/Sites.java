@@ -1,5 +1,6 @@
 package org.intervene4j.site;
 
+import java.util.function.Predicate;
 import org.intervene4j.engine.Tensor;
 
 /**
@@ -9,29 +10,47 @@ import org.intervene4j.engine.Tensor;
  */
 public final class Sites {
     /** No hooks: the plain model. */
-    public static final Sites NONE = new Sites(0, null);
+    public static final Sites NONE = new Sites(0, null, null);
 
     private final SiteHook hook;
+    /** [layer][component ordinal]: the hook runs there; model-level sites in {@link #modelWatched}. */
+    private final boolean[][] watched;
+    private final boolean[] modelWatched;
     private final Site[][] perLayer; // [layer][component ordinal]
     private final Site[] modelLevel;
 
-    private Sites(int layers, SiteHook hook) {
+    private Sites(int layers, SiteHook hook, Predicate<Site> watches) {
         this.hook = hook;
         Component[] cs = Component.values();
         perLayer = new Site[layers][cs.length];
         modelLevel = new Site[cs.length];
+        watched = new boolean[layers][cs.length];
+        modelWatched = new boolean[cs.length];
         for (Component c : cs) {
             if (c.perLayer) {
-                for (int l = 0; l < layers; l++) perLayer[l][c.ordinal()] = Site.of(l, c);
+                for (int l = 0; l < layers; l++) {
+                    perLayer[l][c.ordinal()] = Site.of(l, c);
+                    watched[l][c.ordinal()] = hook != null && (watches == null || watches.test(perLayer[l][c.ordinal()]));
+                }
             } else {
                 modelLevel[c.ordinal()] = Site.of(c);
+                modelWatched[c.ordinal()] = hook != null && (watches == null || watches.test(modelLevel[c.ordinal()]));
             }
         }
     }
 
     /** Routes every site of a model with {@code layers} blocks through {@code hook}. */
     public static Sites with(int layers, SiteHook hook) {
-        return hook == null ? NONE : new Sites(layers, hook);
+        return hook == null ? NONE : new Sites(layers, hook, null);
+    }
+
+    /**
+     * Routes only the sites {@code watches} accepts through {@code hook}; the forward passes the
+     * others untouched and may compute them fused away (the attention weights, for one, are
+     * never materialized when no hook watches them).
+     */
+    public static Sites with(int layers, SiteHook hook, Predicate<Site> watches) {
+        return hook == null ? NONE : new Sites(layers, hook, watches);
     }
 
     /** True when a hook is registered. */
@@ -39,15 +58,20 @@ public final class Sites {
         return hook != null;
     }
 
+    /** True when the hook runs at this per-layer site. */
+    public boolean watches(int layer, Component c) {
+        return hook != null && watched[layer][c.ordinal()];
+    }
+
     /** The activation at a per-layer site, after the hook (if any) saw it. */
     public Tensor at(int layer, Component c, Tensor x) {
-        if (hook == null) return x;
+        if (hook == null || !watched[layer][c.ordinal()]) return x;
         return checked(hook.apply(perLayer[layer][c.ordinal()], x), x, perLayer[layer][c.ordinal()]);
     }
 
     /** The activation at a model-level site, after the hook (if any) saw it. */
     public Tensor at(Component c, Tensor x) {
-        if (hook == null) return x;
+        if (hook == null || !modelWatched[c.ordinal()]) return x;
         return checked(hook.apply(modelLevel[c.ordinal()], x), x, modelLevel[c.ordinal()]);
     }
 

@@ -34,7 +34,7 @@ class SkipTest {
                 for (int c : columns) for (int j = 0; j < d; j++) out.set(in.get(i, c, j), i, c, j);
             }
             return out;
-        }), null);
+        }, site -> site.layer() == layer && (site.component() == Component.BLOCK_INPUT || site.component() == Component.BLOCK_OUTPUT)), null);
     }
 
     @ParameterizedTest

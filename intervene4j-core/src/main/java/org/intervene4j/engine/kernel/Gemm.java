@@ -49,14 +49,27 @@ public final class Gemm {
      */
     public static void multiply(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(m, a, aOff, aRow, aCol, b, null, 0, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C = A B + bias} (bias {@code [n]} at {@code bias[biasOff]}, added to every row), or,
+     * with accumulate, {@code C += A B} (bias then unused), B prepacked: a linear layer's forward.
+     * The bias joins each C tile as the kernel stores it, so C is written once instead of filled
+     * with the bias first and then read back; each element is {@code (A B)_ij + bias_j}, the same
+     * bits as that fill-then-accumulate order. bias may be null.
+     */
+    public static void multiply(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b, float[] bias, int biasOff,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
         if (m < 0) throw new IllegalArgumentException("Gemm.multiply: negative size m=" + m);
         if (m == 0) return;
         int n = b.n();
         int k = b.k();
+        float[] rowBias = accumulate ? null : bias;
         if (!KernelConfig.vectorized() || b.width() != PackedPanels.WIDTH || (long) m * n * k < SMALL_PRODUCT) {
-            ScalarGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+            ScalarGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate, rowBias, biasOff);
         } else {
-            VectorPrepackedGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate);
+            VectorPrepackedGemm.multiply(m, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate, rowBias, biasOff);
         }
     }
 

@@ -24,9 +24,9 @@ final class ScalarGemm {
         }
     }
 
-    /** {@code C[m, n] (+)= A[m, k] B} with B prepacked; see {@link Gemm#multiply(int, float[], int, int, int, PackedPanels, float[], int, int, boolean)}. */
+    /** {@code C[m, n] (+)= A[m, k] B (+ bias)} with B prepacked; see {@link Gemm#multiply(int, float[], int, int, int, PackedPanels, float[], int, float[], int, int, boolean)}. */
     static void multiply(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
-                         float[] c, int cOff, int ldc, boolean accumulate) {
+                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias, int biasOff) {
         int n = b.n();
         int k = b.k();
         for (int i = 0; i < m; i++) {
@@ -34,7 +34,7 @@ final class ScalarGemm {
                 float sum = 0f;
                 for (int p = 0; p < k; p++) sum += a[aOff + i * aRow + p * aCol] * b.get(p, j);
                 int o = cOff + i * ldc + j;
-                c[o] = accumulate ? c[o] + sum : sum;
+                c[o] = accumulate ? c[o] + sum : bias != null ? sum + bias[biasOff + j] : sum;
             }
         }
     }

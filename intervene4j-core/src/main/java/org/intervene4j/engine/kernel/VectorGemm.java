@@ -183,7 +183,7 @@ final class VectorGemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
-                    macroTile(mc, nc, kc, aPack, bPack, 0, kc * NR, c, cOff + ic * ldc + jc, ldc, add, ws.tile);
+                    macroTile(mc, nc, kc, aPack, bPack, 0, kc * NR, c, cOff + ic * ldc + jc, ldc, add, null, 0, ws.tile);
                 }
             }
         }
@@ -193,10 +193,11 @@ final class VectorGemm {
      * All register tiles of one packed (mc x kc) x (kc x nc) block product. The block's B panel
      * number q (columns q*NR..) starts at {@code bBase + q * bPanelStride} of {@code bp}, kc
      * rows of NR values: {@code bPanelStride = kc * NR} for a block packed per call, the full
-     * depth times NR for {@link PackedPanels}.
+     * depth times NR for {@link PackedPanels}. Without {@code add}, a non-null {@code bias} (column j
+     * of the block at {@code bias[biasOff + j]}) is added to every row as C is stored.
      */
     static void macroTile(int mc, int nc, int kc, float[] aPack, float[] bp, int bBase, int bPanelStride,
-                                  float[] c, int cOff, int ldc, boolean add, float[] tile) {
+                          float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bOff = bBase + (jr / NR) * bPanelStride;
@@ -204,22 +205,24 @@ final class VectorGemm {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add);
+                    kernel(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add, bias, biasOff + jr);
                 } else {
-                    kernel(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false);
-                    mergeEdge(tile, mr, nr, c, cTile, ldc, add);
+                    kernel(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false, null, 0);
+                    mergeEdge(tile, mr, nr, c, cTile, ldc, add, bias, biasOff + jr);
                 }
             }
         }
     }
 
-    /** Copies (or adds) the valid mr x nr corner of a scratch tile into C. */
-    static void mergeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+    /** Copies (or adds) the valid mr x nr corner of a scratch tile into C, plus the bias when copying. */
+    static void mergeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
         for (int r = 0; r < mr; r++) {
             int t = r * NR;
             int o = cOff + r * ldc;
             if (add) {
                 for (int j = 0; j < nr; j++) c[o + j] += tile[t + j];
+            } else if (bias != null) {
+                for (int j = 0; j < nr; j++) c[o + j] = tile[t + j] + bias[biasOff + j];
             } else {
                 System.arraycopy(tile, t, c, o, nr);
             }
@@ -331,7 +334,7 @@ final class VectorGemm {
      * vector variables) so C2 keeps every vector in a register instead of boxing it.
      */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, boolean add) {
+                               float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -397,6 +400,25 @@ final class VectorGemm {
             c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
             c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
             c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+        } else if (bias != null) {
+            FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
+            FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
+            c0a.add(ba).intoArray(c, o0);
+            c0b.add(bb).intoArray(c, o0 + L);
+            c1a.add(ba).intoArray(c, o1);
+            c1b.add(bb).intoArray(c, o1 + L);
+            c2a.add(ba).intoArray(c, o2);
+            c2b.add(bb).intoArray(c, o2 + L);
+            c3a.add(ba).intoArray(c, o3);
+            c3b.add(bb).intoArray(c, o3 + L);
+            c4a.add(ba).intoArray(c, o4);
+            c4b.add(bb).intoArray(c, o4 + L);
+            c5a.add(ba).intoArray(c, o5);
+            c5b.add(bb).intoArray(c, o5 + L);
+            c6a.add(ba).intoArray(c, o6);
+            c6b.add(bb).intoArray(c, o6 + L);
+            c7a.add(ba).intoArray(c, o7);
+            c7b.add(bb).intoArray(c, o7 + L);
         } else {
             c0a.intoArray(c, o0);
             c0b.intoArray(c, o0 + L);

@@ -47,10 +47,11 @@ final class VectorPrepackedGemm {
      * fp32 panels are read in place; BF16 panels are read in place too and widened in registers
      * ({@link #kernelBf16}); F16 panels are widened one panel slice at a time (a contiguous,
      * vectorized conversion of kc x NR values) into a small buffer that stays in cache while the
-     * slice's register tiles use it. Requires m >= 1.
+     * slice's register tiles use it. Without accumulate, a non-null bias ({@code bias[biasOff + j]}
+     * for column j) is added to every row as the first depth block stores C. Requires m >= 1.
      */
     static void multiply(int m, float[] a, int aOff, int aRow, int aCol, PackedPanels b,
-                         float[] c, int cOff, int ldc, boolean accumulate) {
+                         float[] c, int cOff, int ldc, boolean accumulate, float[] bias, int biasOff) {
         int n = b.n();
         int k = b.k();
         WorkerPool pool = WorkerPool.global();
@@ -64,12 +65,13 @@ final class VectorPrepackedGemm {
         // 255 split by rows). Half-precision B splits columns, so that each slice is widened once.
         boolean splitRows = !b.isHalf() && mPanels >= 16 * parts || nPanels < parts;
         VectorGemm.forEachShare(m, n, parts, splitRows,
-                (i0, i1, j0, j1) -> blockPrepacked(i0, i1, j0, j1, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate));
+                (i0, i1, j0, j1) -> blockPrepacked(i0, i1, j0, j1, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate, bias, biasOff));
     }
 
     /** One thread's share of a prepacked product: rows [i0, i1), columns [j0, j1) (j0 a multiple of NR). */
     private static void blockPrepacked(int i0, int i1, int j0, int j1, float[] a, int aOff, int aRow, int aCol,
-                                       PackedPanels b, float[] c, int cOff, int ldc, boolean accumulate) {
+                                       PackedPanels b, float[] c, int cOff, int ldc, boolean accumulate,
+                                       float[] bias, int biasOff) {
         int k = b.k();
         VectorGemm.Workspace ws = WORKSPACE.get();
         float[] panels = b.values();
@@ -83,23 +85,25 @@ final class VectorPrepackedGemm {
         for (int pc = 0; pc < k; pc += depth) {
             int kc = Math.min(depth, k - pc);
             boolean add = accumulate || pc > 0;
+            float[] firstBias = add ? null : bias; // the bias joins C with the first depth block's store
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
                 if (panels != null) {
                     macroTile(mc, j1 - j0, kc, aPack, panels, (j0 / NR) * panelStride + pc * NR, panelStride,
-                            c, cOff + ic * ldc + j0, ldc, add, ws.tile);
+                            c, cOff + ic * ldc + j0, ldc, add, firstBias, biasOff + j0, ws.tile);
                     continue;
                 }
                 if (bf16) {
                     macroTileBf16(mc, j1 - j0, kc, aPack, bits, (j0 / NR) * panelStride + pc * NR, panelStride,
-                            c, cOff + ic * ldc + j0, ldc, add, ws.tile);
+                            c, cOff + ic * ldc + j0, ldc, add, firstBias, biasOff + j0, ws.tile);
                     continue;
                 }
                 for (int jr = j0; jr < j1; jr += NR) {
                     // F16 panels: widened one slice at a time into a buffer that stays in cache.
                     VectorHalf.widen(false, bits, (jr / NR) * panelStride + pc * NR, slice, 0, kc * NR);
-                    macroTile(mc, Math.min(NR, j1 - jr), kc, aPack, slice, 0, 0, c, cOff + ic * ldc + jr, ldc, add, ws.tile);
+                    macroTile(mc, Math.min(NR, j1 - jr), kc, aPack, slice, 0, 0, c, cOff + ic * ldc + jr, ldc, add, firstBias,
+                            biasOff + jr, ws.tile);
                 }
             }
         }
@@ -107,7 +111,7 @@ final class VectorPrepackedGemm {
 
     /** {@link VectorGemm#macroTile} over BF16 panels (widened in the kernel); panel q at {@code bBase + q * bPanelStride} shorts. */
     private static void macroTileBf16(int mc, int nc, int kc, float[] aPack, short[] bp, int bBase, int bPanelStride,
-                                      float[] c, int cOff, int ldc, boolean add, float[] tile) {
+                                      float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bOff = bBase + (jr / NR) * bPanelStride;
@@ -115,10 +119,10 @@ final class VectorPrepackedGemm {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add);
+                    kernelBf16(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add, bias, biasOff + jr);
                 } else {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false);
-                    mergeEdge(tile, mr, nr, c, cTile, ldc, add);
+                    kernelBf16(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false, null, 0);
+                    mergeEdge(tile, mr, nr, c, cTile, ldc, add, bias, biasOff + jr);
                 }
             }
         }
@@ -130,7 +134,7 @@ final class VectorPrepackedGemm {
      * columns 0..L-1, a mask columns L..2L-1), so B is never widened into memory.
      */
     private static void kernelBf16(int kc, float[] ap, int apOff, short[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, boolean add) {
+                               float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -197,6 +201,25 @@ final class VectorPrepackedGemm {
             c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
             c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
             c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+        } else if (bias != null) {
+            FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
+            FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
+            c0a.add(ba).intoArray(c, o0);
+            c0b.add(bb).intoArray(c, o0 + L);
+            c1a.add(ba).intoArray(c, o1);
+            c1b.add(bb).intoArray(c, o1 + L);
+            c2a.add(ba).intoArray(c, o2);
+            c2b.add(bb).intoArray(c, o2 + L);
+            c3a.add(ba).intoArray(c, o3);
+            c3b.add(bb).intoArray(c, o3 + L);
+            c4a.add(ba).intoArray(c, o4);
+            c4b.add(bb).intoArray(c, o4 + L);
+            c5a.add(ba).intoArray(c, o5);
+            c5b.add(bb).intoArray(c, o5 + L);
+            c6a.add(ba).intoArray(c, o6);
+            c6b.add(bb).intoArray(c, o6 + L);
+            c7a.add(ba).intoArray(c, o7);
+            c7b.add(bb).intoArray(c, o7 + L);
         } else {
             c0a.intoArray(c, o0);
             c0b.intoArray(c, o0 + L);

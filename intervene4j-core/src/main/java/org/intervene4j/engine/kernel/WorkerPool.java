@@ -16,6 +16,15 @@ public final class WorkerPool {
         void run(int from, int to);
     }
 
+    /**
+     * How long an idle worker (and a caller waiting for its workers) spins before parking. Waking
+     * a parked thread costs 150-200 us on a virtualized 2-core machine (measured: a parallel call
+     * after 1-3 ms of idleness took 150-220 us against 9 us after a short gap), more than most
+     * kernels of one transformer layer take, so threads stay awake across the short serial
+     * stretches between ops. {@code -Dintervene4j.spinMicros} sets it (0: park at once).
+     */
+    static final long SPIN_NANOS = 1000L * Long.getLong("intervene4j.spinMicros", 2_000L);
+
     private static volatile WorkerPool global = new WorkerPool(KernelConfig.configuredThreads());
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -125,9 +134,10 @@ public final class WorkerPool {
         }
 
         void await() {
-            int spins = 0;
+            long start = 0;
             while (remaining.get() > 0) {
-                if (++spins < 2_000) {
+                if (start == 0) start = System.nanoTime();
+                if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.parkNanos(this, 20_000);
@@ -159,18 +169,21 @@ public final class WorkerPool {
         @Override
         public void run() {
             INSIDE.set(Boolean.TRUE);
-            int idle = 0;
+            long idleSince = 0;
             while (!isInterrupted()) {
                 Job j = job;
                 if (j == null) {
-                    if (++idle < 20_000) {
+                    long now = System.nanoTime();
+                    if (idleSince == 0) idleSince = now;
+                    if (now - idleSince < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);
+                        idleSince = 0;
                     }
                     continue;
                 }
-                idle = 0;
+                idleSince = 0;
                 job = null;
                 j.runPart(part);
             }

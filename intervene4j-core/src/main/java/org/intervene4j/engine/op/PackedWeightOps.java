@@ -36,9 +36,9 @@ public final class PackedWeightOps {
         int[] outShape = xs.clone();
         outShape[outShape.length - 1] = outF;
         Tensor out = Tensor.empty(outShape);
-        float[] o = out.data();
-        LinearBias.fill(bias, o, rows, outF);
-        Gemm.multiply(rows, xc.data(), xc.offset(), in, 1, w.panels(), o, 0, outF, bias != null);
+        Tensor bc = bias == null ? null : OpInputs.contiguousNoGrad(bias);
+        Gemm.multiply(rows, xc.data(), xc.offset(), in, 1, w.panels(), bc == null ? null : bc.data(), bc == null ? 0 : bc.offset(),
+                out.data(), 0, outF, false); // the kernel adds the bias as it stores each tile
         return Graph.record(op, out, (g, needs) -> {
             Tensor gc = OpInputs.contiguousNoGrad(g);
             Tensor dx = null;

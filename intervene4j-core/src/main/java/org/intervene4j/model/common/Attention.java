@@ -14,8 +14,9 @@ import org.intervene4j.site.Sites;
 /**
  * Scaled dot-product attention shared by every family: head split, optional rotary, KV cache,
  * grouped-query attention without copying keys (query heads of a group are folded into the
- * query length), the fused masked softmax, and the per-head merge. Calls the
- * {@code attention_weights} and {@code attention_value_output} sites.
+ * query length), the masked softmax, and the per-head merge. Calls the
+ * {@code attention_weights} and {@code attention_value_output} sites. When no hook watches the
+ * weights, the whole product runs as one fused op ({@link Ops#attention}).
  */
 public final class Attention {
     private Attention() {}
@@ -70,6 +71,11 @@ public final class Attention {
             cache.update(layer, kh, vh);
         }
         int t = kh.size(2);
+        if (!sites.watches(layer, Component.ATTENTION_WEIGHTS)) {
+            // Nobody reads the weights: the fused op never materializes [b, h, s, t].
+            Tensor merged = Ops.attention(qh, kh, vh, (float) (1.0 / Math.sqrt(hd)), spec.causal(), spec.slidingWindow(), keyMask);
+            return sites.at(layer, Component.ATTENTION_VALUE_OUTPUT, merged);         // [b, s, h * hd]
+        }
         int group = h / kvh;
         // Fold the query heads of each kv group into the query length: [b, kvh, group * s, hd].
         Tensor qg = scale(qh, (float) (1.0 / Math.sqrt(hd))).contiguous().reshape(b, kvh, group * s, hd);

@@ -86,6 +86,57 @@ class PrepackedGemmEdgesTest {
     }
 
     @Test
+    void biasAddedAtTheStoreEqualsFillingCWithTheBiasFirstBitForBit() {
+        int nr = PackedPanels.WIDTH;
+        int[][] shapes = {{1, 5, 3}, {9, 1600, 2 * nr - 1}, {200, 800, 3 * nr + 5}, {17, 40, 9 * nr + 3}, {64, 1537, 5}};
+        Random rng = new Random(8);
+        for (boolean vector : new boolean[] {true, false}) {
+            boolean saved = KernelConfig.vectorized();
+            KernelConfig.setVectorized(vector);
+            try {
+                for (HalfFormat f : FORMATS) {
+                    for (int[] s : shapes) {
+                        int m = s[0], k = s[1], n = s[2];
+                        float[] w = new float[n * k];
+                        short[] bits = new short[w.length];
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] = (float) rng.nextGaussian();
+                            if (f != null) bits[i] = f.fromFloat(w[i]);
+                        }
+                        PackedPanels panels = f == null ? PackedPanels.pack(w, 0, 1, k, k, n) : PackedPanels.pack(f, bits, 0, 1, k, k, n);
+                        float[] a = new float[m * k];
+                        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
+                        int biasOff = 4;
+                        float[] bias = new float[biasOff + n];
+                        for (int i = 0; i < bias.length; i++) bias[i] = (float) rng.nextGaussian();
+                        int cOff = 3, ldc = n + 2;
+                        float[] filled = new float[cOff + m * ldc];
+                        for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, filled, cOff + i * ldc, n);
+                        Gemm.multiply(m, a, 0, k, 1, panels, filled, cOff, ldc, true);
+                        float[] fused = new float[filled.length];
+                        Gemm.multiply(m, a, 0, k, 1, panels, bias, biasOff, fused, cOff, ldc, false);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                int o = cOff + i * ldc + j;
+                                assertThat(fused[o]).as("%s %s m=%d k=%d n=%d (%d, %d)", vector ? "vector" : "scalar", f, m, k, n, i, j)
+                                        .isEqualTo(filled[o]);
+                            }
+                        }
+                        // with accumulate the bias is not added again
+                        float[] again = fused.clone();
+                        Gemm.multiply(m, a, 0, k, 1, panels, bias, biasOff, again, cOff, ldc, true);
+                        float[] plain = fused.clone();
+                        Gemm.multiply(m, a, 0, k, 1, panels, plain, cOff, ldc, true);
+                        assertThat(again).containsExactly(plain);
+                    }
+                }
+            } finally {
+                KernelConfig.setVectorized(saved);
+            }
+        }
+    }
+
+    @Test
     void laneSumKeepsTheOldHalvingTreeBitForBit() {
         VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
         int lanes = sp.length();
