@@ -83,4 +83,23 @@ public final class AttentionRows {
         if (KernelConfig.vectorized()) AttentionRowsVector.weightedSum4(p, from, to, pStride, v, vo, vStride, out, oo, oStride, hd);
         else AttentionRowsScalar.weightedSum4(p, from, to, pStride, v, vo, vStride, out, oo, oStride, hd);
     }
+
+    /**
+     * Softmax backward over whole vectors: {@code ds = p * (dp - sum(p * dp))} on n elements, n a
+     * multiple of {@link #padding()} (rows padded with p = 0, which gives ds = 0 there).
+     */
+    public static void softmaxBackwardWhole(float[] p, int po, float[] dp, int dpo, float[] ds, int dso, int n) {
+        if (KernelConfig.vectorized()) AttentionRowsVector.softmaxBackwardWhole(p, po, dp, dpo, ds, dso, n);
+        else AttentionRowsScalar.softmaxBackwardWhole(p, po, dp, dpo, ds, dso, n);
+    }
+
+    /**
+     * {@link #addScaledRows} for four rows at once: {@code y_j += sum_r c[co + r * cStride + j] * x_r}
+     * with {@code x_r} at {@code x[xo + r * xStride]}, so each y row is loaded and stored once.
+     */
+    public static void addScaledRows4(float[] c, int co, int cStride, int from, int to, float[] x, int xo, int xStride,
+                                      float[] y, int yo, int yStride, int hd) {
+        if (KernelConfig.vectorized()) AttentionRowsVector.addScaledRows4(c, co, cStride, from, to, x, xo, xStride, y, yo, yStride, hd);
+        else AttentionRowsScalar.addScaledRows4(c, co, cStride, from, to, x, xo, xStride, y, yo, yStride, hd);
+    }
 }

@@ -56,4 +56,13 @@ final class AttentionRowsScalar {
                              float[] out, int oo, int oStride, int hd) {
         for (int r = 0; r < 4; r++) weightedSum(p, r * pStride, from, to, v, vo, vStride, out, oo + r * oStride, hd);
     }
+
+    static void softmaxBackwardWhole(float[] p, int po, float[] dp, int dpo, float[] ds, int dso, int n) {
+        RowKernels.softmaxBackwardRow(p, po, dp, dpo, ds, dso, n);
+    }
+
+    static void addScaledRows4(float[] c, int co, int cStride, int from, int to, float[] x, int xo, int xStride,
+                               float[] y, int yo, int yStride, int hd) {
+        for (int r = 0; r < 4; r++) addScaledRows(c, co + r * cStride, from, to, x, xo + r * xStride, y, yo, yStride, hd);
+    }
 }

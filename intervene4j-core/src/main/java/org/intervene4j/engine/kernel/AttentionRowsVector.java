@@ -224,4 +224,60 @@ final class AttentionRowsVector {
             a3.intoArray(out, oo + 3 * oStride + c);
         }
     }
+
+    static void softmaxBackwardWhole(float[] p, int po, float[] dp, int dpo, float[] ds, int dso, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) acc = FloatVector.fromArray(S, p, po + j).fma(FloatVector.fromArray(S, dp, dpo + j), acc);
+        float dot = LaneSum.of(acc);
+        for (int j = 0; j < n; j += L) {
+            FloatVector.fromArray(S, p, po + j).mul(FloatVector.fromArray(S, dp, dpo + j).sub(dot)).intoArray(ds, dso + j);
+        }
+    }
+
+    static void addScaledRows4(float[] c, int co, int cStride, int from, int to, float[] x, int xo, int xStride,
+                               float[] y, int yo, int yStride, int hd) {
+        if (hd % L != 0) {
+            for (int r = 0; r < 4; r++) addScaledRows(c, co + r * cStride, from, to, x, xo + r * xStride, y, yo, yStride, hd);
+            return;
+        }
+        int c1 = co + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
+        int d = 0;
+        for (; d + L < hd; d += 2 * L) {
+            int x0 = xo + d, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+            FloatVector x0a = FloatVector.fromArray(S, x, x0), x0b = FloatVector.fromArray(S, x, x0 + L);
+            FloatVector x1a = FloatVector.fromArray(S, x, x1), x1b = FloatVector.fromArray(S, x, x1 + L);
+            FloatVector x2a = FloatVector.fromArray(S, x, x2), x2b = FloatVector.fromArray(S, x, x2 + L);
+            FloatVector x3a = FloatVector.fromArray(S, x, x3), x3b = FloatVector.fromArray(S, x, x3 + L);
+            for (int j = from, yj = yo + from * yStride + d; j < to; j++, yj += yStride) {
+                FloatVector ya = FloatVector.fromArray(S, y, yj), yb = FloatVector.fromArray(S, y, yj + L);
+                FloatVector k0 = FloatVector.broadcast(S, c[co + j]);
+                ya = k0.fma(x0a, ya);
+                yb = k0.fma(x0b, yb);
+                FloatVector k1 = FloatVector.broadcast(S, c[c1 + j]);
+                ya = k1.fma(x1a, ya);
+                yb = k1.fma(x1b, yb);
+                FloatVector k2 = FloatVector.broadcast(S, c[c2 + j]);
+                ya = k2.fma(x2a, ya);
+                yb = k2.fma(x2b, yb);
+                FloatVector k3 = FloatVector.broadcast(S, c[c3 + j]);
+                ya = k3.fma(x3a, ya);
+                yb = k3.fma(x3b, yb);
+                ya.intoArray(y, yj);
+                yb.intoArray(y, yj + L);
+            }
+        }
+        if (d < hd) {
+            int x0 = xo + d;
+            FloatVector xa = FloatVector.fromArray(S, x, x0), xb = FloatVector.fromArray(S, x, x0 + xStride);
+            FloatVector xc = FloatVector.fromArray(S, x, x0 + 2 * xStride), xd = FloatVector.fromArray(S, x, x0 + 3 * xStride);
+            for (int j = from, yj = yo + from * yStride + d; j < to; j++, yj += yStride) {
+                FloatVector ya = FloatVector.fromArray(S, y, yj);
+                ya = FloatVector.broadcast(S, c[co + j]).fma(xa, ya);
+                ya = FloatVector.broadcast(S, c[c1 + j]).fma(xb, ya);
+                ya = FloatVector.broadcast(S, c[c2 + j]).fma(xc, ya);
+                ya = FloatVector.broadcast(S, c[c3 + j]).fma(xd, ya);
+                ya.intoArray(y, yj);
+            }
+        }
+    }
 }

@@ -26,12 +26,14 @@ public final class FusedAttention {
     /** Query rows per kv head from which transposing its keys pays off (fewer: one dot per key). */
     static final int TRANSPOSE_MIN_ROWS = 4;
 
-    /** Per-thread scratch: a transposed key or value block, two score rows and a block of four. */
+    /** Per-thread scratch: a transposed key or value block, two score rows and three blocks of four rows. */
     private static final class Scratch {
         float[] block = new float[0];
         float[] row = new float[0];
         float[] row2 = new float[0];
         float[] four = new float[0];
+        float[] fourP = new float[0];
+        float[] fourS = new float[0];
 
         void ensure(int blockSize, int rowSize) {
             if (block.length < blockSize) block = new float[blockSize];
@@ -39,6 +41,8 @@ public final class FusedAttention {
                 row = new float[rowSize];
                 row2 = new float[rowSize];
                 four = new float[4 * rowSize];
+                fourP = new float[4 * rowSize];
+                fourS = new float[4 * rowSize];
             }
         }
     }
@@ -203,48 +207,30 @@ public final class FusedAttention {
     private static Tensor[] backward(Plan p, Tensor probs, Tensor grad, boolean[] needs) {
         int b = p.b, h = p.h, kvh = p.kvh, s = p.s, t = p.t, hd = p.hd, group = p.group();
         Tensor gc = OpInputs.contiguousNoGrad(grad);
-        float[] gd = gc.data();
-        int go = gc.offset();
-        float[] pd = probs.data();
         // Gradients laid out as the merged projections they flow back to: [b, s, h, hd] seen as [b, h, s, hd].
         Tensor dq = Tensor.empty(b, s, h, hd);
         Tensor dk = Tensor.zeros(b, t, kvh, hd);
         Tensor dv = Tensor.zeros(b, t, kvh, hd);
-        float[] dqd = dq.data(), dkd = dk.data(), dvd = dv.data();
-        float[] qd = p.q.data(), kd = p.k.data(), vd = p.v.data();
+        Grads gr = new Grads(gc.data(), gc.offset(), probs.data(), dq.data(), dk.data(), dv.data(), kvh * hd);
         int[] ks = p.k.strides(), vs = p.v.strides();
         boolean transposed = p.transposed();
         int tPad = p.tPad();
-        int dkvStride = kvh * hd; // between key rows of dk, dv
         long work = (long) group * s * t * hd * 5;
         WorkerPool.global().parallelFor(b * kvh, work, (from, to) -> {
             Scratch w = SCRATCH.get();
             w.ensure(transposed ? hd * tPad : 0, tPad);
-            float[] dp = w.row, ds = w.row2;
             for (int task = from; task < to; task++) {
                 int bi = task / kvh, g = task % kvh;
                 int kBase = p.k.offset() + bi * ks[0] + g * ks[1];
                 int vBase = p.v.offset() + bi * vs[0] + g * vs[1];
-                int dkvBase = bi * t * dkvStride + g * hd;
-                if (transposed) transpose(vd, vBase, vs[2], t, hd, w.block, tPad);
+                int dkvBase = bi * t * gr.dkvStride + g * hd;
+                if (transposed) transpose(p.v.data(), vBase, vs[2], t, hd, w.block, tPad);
                 for (int hq = g * group; hq < (g + 1) * group; hq++) {
-                    for (int i = 0; i < s; i++) {
-                        int o = (bi * s + i) * h * hd + hq * hd; // this row in dq and in the output gradient
-                        int lo = p.lo(i), hi = p.hi(i);
-                        if (hi <= lo) {
-                            java.util.Arrays.fill(dqd, o, o + hd, 0f);
-                            continue;
-                        }
-                        int pRow = ((bi * h + hq) * s + i) * t;
-                        int dO = go + o;
-                        // dp = scale * (dO . v_j), so ds below comes out already multiplied by scale
-                        if (transposed) AttentionRows.scoresTransposed(gd, dO, hd, w.block, tPad, p.scale, dp, lo, hi);
-                        else AttentionRows.scoresDots(gd, dO, hd, vd, vBase, vs[2], p.scale, dp, lo, hi);
-                        RowKernels.softmaxBackwardRow(pd, pRow + lo, dp, lo, ds, lo, hi - lo);
-                        AttentionRows.weightedSum(ds, 0, lo, hi, kd, kBase, ks[2], dqd, o, hd);
-                        AttentionRows.addScaledRows(ds, 0, lo, hi, qd, p.qRow(bi, hq, i), dkd, dkvBase, dkvStride, hd);
-                        AttentionRows.addScaledRows(pd, pRow, lo, hi, gd, dO, dvd, dkvBase, dkvStride, hd);
+                    int i = 0;
+                    if (transposed) {
+                        for (; i + 4 <= s; i += 4) backwardFour(p, gr, bi, hq, i, kBase, dkvBase, w);
                     }
+                    for (; i < s; i++) backwardRow(p, gr, bi, hq, i, transposed, kBase, vBase, dkvBase, w);
                 }
             }
         });
@@ -252,6 +238,62 @@ public final class FusedAttention {
             needs[0] ? dq.transpose(1, 2) : null,
             needs[1] ? dk.transpose(1, 2) : null,
             needs[2] ? dv.transpose(1, 2) : null};
+    }
+
+    /**
+     * What the backward reads and writes: the output gradient ({@code g [b, s, h * hd]} from
+     * {@code go}), the kept probabilities {@code [b, h, s, t]}, and dq {@code [b, s, h, hd]}, dk
+     * and dv {@code [b, t, kvh, hd]} (key rows {@code dkvStride} apart).
+     */
+    private record Grads(float[] g, int go, float[] probs, float[] dq, float[] dk, float[] dv, int dkvStride) {}
+
+    /** One query row of the backward (see {@link #backward}). */
+    private static void backwardRow(Plan p, Grads gr, int bi, int hq, int i, boolean transposed, int kBase, int vBase,
+                                    int dkvBase, Scratch w) {
+        int hd = p.hd, tPad = p.tPad();
+        int o = (bi * p.s + i) * p.h * hd + hq * hd; // this row in dq and in the output gradient
+        int lo = p.lo(i), hi = p.hi(i);
+        if (hi <= lo) {
+            java.util.Arrays.fill(gr.dq, o, o + hd, 0f);
+            return;
+        }
+        float[] dp = w.row, ds = w.row2;
+        int pRow = ((bi * p.h + hq) * p.s + i) * p.t;
+        int dO = gr.go + o;
+        // dp = scale * (dO . v_j), so ds below comes out already multiplied by scale
+        if (transposed) AttentionRows.scoresTransposed(gr.g, dO, hd, w.block, tPad, p.scale, dp, lo, hi);
+        else AttentionRows.scoresDots(gr.g, dO, hd, p.v.data(), vBase, p.v.strides()[2], p.scale, dp, lo, hi);
+        RowKernels.softmaxBackwardRow(gr.probs, pRow + lo, dp, lo, ds, lo, hi - lo);
+        AttentionRows.weightedSum(ds, 0, lo, hi, p.k.data(), kBase, p.k.strides()[2], gr.dq, o, hd);
+        AttentionRows.addScaledRows(ds, 0, lo, hi, p.q.data(), p.qRow(bi, hq, i), gr.dk, dkvBase, gr.dkvStride, hd);
+        AttentionRows.addScaledRows(gr.probs, pRow, lo, hi, gr.g, dO, gr.dv, dkvBase, gr.dkvStride, hd);
+    }
+
+    /** Query rows i .. i+3 of the backward against transposed values (in {@code w.block}): each row of k, v, dk, dv loaded once for four. */
+    private static void backwardFour(Plan p, Grads gr, int bi, int hq, int i, int kBase, int dkvBase, Scratch w) {
+        int hd = p.hd, tPad = p.tPad(), rowStride = p.h * hd;
+        int o = (bi * p.s + i) * rowStride + hq * hd;
+        int lo = p.lo(i), hi = p.hi(i + 3);
+        if (hi <= lo) {
+            for (int r = 0; r < 4; r++) java.util.Arrays.fill(gr.dq, o + r * rowStride, o + r * rowStride + hd, 0f);
+            return;
+        }
+        int pad = AttentionRows.padding();
+        int a = lo / pad * pad;
+        int z = Math.min(tPad, (hi + pad - 1) / pad * pad);
+        float[] dp = w.four, pr = w.fourP, ds = w.fourS;
+        AttentionRows.scoresTransposed4(gr.g, gr.go + o, rowStride, hd, w.block, tPad, p.scale, dp, lo, hi);
+        for (int r = 0; r < 4; r++) {
+            // this row's probabilities over whole vectors, zero outside its visible keys (so ds is zero there too)
+            int rlo = Math.max(p.lo(i + r), a), rhi = Math.max(p.hi(i + r), rlo), base = r * tPad;
+            java.util.Arrays.fill(pr, base + a, base + z, 0f);
+            System.arraycopy(gr.probs, ((bi * p.h + hq) * p.s + i + r) * p.t + rlo, pr, base + rlo, rhi - rlo);
+            AttentionRows.softmaxBackwardWhole(pr, base + a, dp, base + a, ds, base + a, z - a);
+        }
+        AttentionRows.weightedSum4(ds, lo, hi, tPad, p.k.data(), kBase, p.k.strides()[2], gr.dq, o, rowStride, hd);
+        AttentionRows.addScaledRows4(ds, 0, tPad, lo, hi, p.q.data(), p.qRow(bi, hq, i), p.q.strides()[2], gr.dk, dkvBase,
+                gr.dkvStride, hd);
+        AttentionRows.addScaledRows4(pr, 0, tPad, lo, hi, gr.g, gr.go + o, rowStride, gr.dv, dkvBase, gr.dkvStride, hd);
     }
 
     /**
