@@ -79,6 +79,8 @@ class FusedAttentionTest {
         }
         float[] holes = new float[2 * 70];
         for (int j = 0; j < 140; j++) holes[j] = j % 5 == 3 ? 0f : 1f;
+        float[] secondOff = new float[2 * 37];
+        java.util.Arrays.fill(secondOff, 0, 37, 1f); // example 1 attends to no key at all
         return new Case[] {
             new Case("causal, GQA 4/2, hd 8", 2, 4, 2, 5, 5, 8, true, 0, null),
             new Case("KV offset + left padding, hd 20", 2, 3, 3, 3, 9, 20, true, 0, pad),
@@ -87,6 +89,9 @@ class FusedAttentionTest {
             new Case("sliding window 3", 1, 2, 1, 7, 7, 16, true, 3, null),
             new Case("bidirectional + holes, 70 keys, hd 64", 2, 2, 2, 70, 70, 64, false, 0, holes),
             new Case("causal 70 keys, GQA 4/1, hd 64", 1, 4, 1, 70, 70, 64, true, 0, null),
+            new Case("more queries than keys (s > t), 3 keys, hd 4", 1, 2, 2, 6, 3, 4, true, 0, null),
+            new Case("one example fully masked, GQA 6/3, 37 keys, hd 96", 2, 6, 3, 37, 37, 96, true, 0, secondOff),
+            new Case("bidirectional window 4 under a KV offset, GQA 4/2, hd 20", 1, 4, 2, 9, 12, 20, false, 4, null),
         };
     }
 
