@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
+import org.intervene4j.engine.GradMode;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.model.CausalLM;
+import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.Sampler;
 import org.intervene4j.model.TokenBatch;
@@ -32,10 +35,17 @@ public final class IntervenableModel {
     private final List<InterventionSpec> specs;
     /** Every site a spec reads or writes (whole sites, no positions): the only ones the hooks watch. */
     private final Set<Site> touched = new HashSet<>();
+    /** Whether a base forward under grad mode may run its untouched prefix apart ({@link PrefixSplit}). */
+    private final boolean cutsPrefix;
 
     public IntervenableModel(CausalLM model, List<InterventionSpec> specs) {
+        this(model, specs, true);
+    }
+
+    private IntervenableModel(CausalLM model, List<InterventionSpec> specs, boolean cutsPrefix) {
         this.model = model;
         this.specs = List.copyOf(specs);
+        this.cutsPrefix = cutsPrefix;
         for (InterventionSpec s : this.specs) {
             touched.add(s.site().whole());
             touched.add(s.sourceSite().whole());
@@ -61,6 +71,15 @@ public final class IntervenableModel {
 
     public CausalLM model() {
         return model;
+    }
+
+    /**
+     * This model with the prefix cut of gradient-carrying forwards turned on or off (on by
+     * default; see {@link PrefixSplit}). Off, every base forward runs whole: the gradients are
+     * the same up to float rounding, only slower to get.
+     */
+    public IntervenableModel withPrefixCut(boolean on) {
+        return new IntervenableModel(model, specs, on);
     }
 
     public List<InterventionSpec> specs() {
@@ -127,11 +146,32 @@ public final class IntervenableModel {
         Map<Integer, Tensor> collected = new HashMap<>();
         Map<Integer, Tensor> ownRows = new HashMap<>(); // same-run sources (SameRunSource), read as the base runs
         List<Fired> fired = new ArrayList<>();
-        Sites hooks = hook(base, k -> true, sourceRows, k -> specs.get(k).intervention() instanceof SameRunSource, ownRows,
-                collected, fired);
-        Tensor logits = model.forward(base, hooks, null);
+        IntPredicate ownReads = k -> specs.get(k).intervention() instanceof SameRunSource;
+        PrefixSplit split = cutsPrefix && GradMode.enabled() && !actsOnLogitsSites() ? PrefixSplit.of(specs, base) : null;
+        KvCache cache = split == null ? null : prefixCache(split.prefix);
+        Tensor logits = cache != null
+                ? model.forward(split.rest, hook(split.rest, k -> true, sourceRows, ownReads, ownRows, collected, fired, split::place), cache)
+                : model.forward(base, hook(base, k -> true, sourceRows, ownReads, ownRows, collected, fired, p -> p), null);
         Tensor plain = alsoBase ? model.forward(base) : null;
         return new Result(logits, plain, collected, fired);
+    }
+
+    /**
+     * Runs {@code prefix} (columns no intervention touches) without hooks into a cache that keeps
+     * the step's own tensors, or returns null when the prefix carries an autograd graph (some
+     * model weight requires a gradient, which the rows of the prefix feed too): then only the
+     * whole forward gives every gradient.
+     */
+    private KvCache prefixCache(TokenBatch prefix) {
+        int layers = model.info().layers();
+        KvCache cache = KvCache.withinStep(layers);
+        Site last = Site.of(layers - 1, Component.BLOCK_OUTPUT);
+        boolean[] graph = {false};
+        model.forward(prefix, Sites.with(layers, (site, x) -> {
+            graph[0] |= x.requiresGrad();
+            return x;
+        }, last::equals), cache);
+        return graph[0] ? null : cache;
     }
 
     /**
@@ -175,7 +215,7 @@ public final class IntervenableModel {
                 return s.intervention().needsSource() ? s.source() == run - 1 : run == last;
             };
             IntPredicate reads = k -> specs.get(k).intervention().needsSource() && specs.get(k).source() == run;
-            logits = model.forward(chain.get(r), hook(chain.get(r), writes, incoming, reads, outgoing, collected, fired), null);
+            logits = model.forward(chain.get(r), hook(chain.get(r), writes, incoming, reads, outgoing, collected, fired, p -> p), null);
             incoming = outgoing;
         }
         return new Result(logits, null, collected, fired);
@@ -185,17 +225,19 @@ public final class IntervenableModel {
      * The hook of one forward over {@code batch}: specs that {@code writes} accepts change their
      * base site's rows (source rows from {@code sourceRows}, or from {@code readRows} for
      * same-run sources); then specs that {@code reads} accepts read their source site's rows
-     * (after this run's writes) into {@code readRows}.
+     * (after this run's writes) into {@code readRows}. {@code place} maps the specs' positions to
+     * token indices of {@code batch} (the identity unless the forward covers part of the input).
      */
     private Sites hook(TokenBatch batch, IntPredicate writes, Map<Integer, Tensor> sourceRows, IntPredicate reads,
-                       Map<Integer, Tensor> readRows, Map<Integer, Tensor> collected, List<Fired> fired) {
+                       Map<Integer, Tensor> readRows, Map<Integer, Tensor> collected, List<Fired> fired,
+                       UnaryOperator<Positions> place) {
         ModelInfo info = model.info();
         return Sites.with(info.layers(), (site, x) -> {
             Tensor out = x;
             for (int k = 0; k < specs.size(); k++) {
                 InterventionSpec s = specs.get(k);
                 if (!writes.test(k) || !s.site().whole().equals(site)) continue;
-                RowSelection sel = select(k, s.site(), s.basePositions(), s.heads(), batch, out.shape(), info);
+                RowSelection sel = select(k, s.site(), place.apply(s.basePositions()), s.heads(), batch, out.shape(), info);
                 checkSubspace(k, s, sel.rowWidth);
                 Tensor rows = sel.gather(out);
                 Tensor src = sourceRows.get(k);
@@ -221,7 +263,8 @@ public final class IntervenableModel {
             for (int k = 0; k < specs.size(); k++) {
                 InterventionSpec s = specs.get(k);
                 if (reads.test(k) && s.sourceSite().whole().equals(site)) {
-                    readRows.put(k, select(k, s.sourceSite(), s.sourcePositions(), s.heads(), batch, out.shape(), info).gather(out));
+                    readRows.put(k, select(k, s.sourceSite(), place.apply(s.sourcePositions()), s.heads(), batch, out.shape(), info)
+                            .gather(out));
                 }
             }
             return out;

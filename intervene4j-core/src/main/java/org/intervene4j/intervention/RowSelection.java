@@ -66,7 +66,7 @@ final class RowSelection {
         for (int i = 0; i < b; i++) {
             for (int p : positions.forExample(i, batch.length(i))) {
                 int col = batch.column(i, p); // validates the position against example i
-                int position = p < 0 ? p + batch.length(i) : p;
+                int position = (p < 0 ? p + batch.length(i) : p) + batch.past(i); // in the whole sequence, cache included
                 if (hs == null) {
                     rows.add(i * s + col);
                     fired.add(new Fired(specIndex, site.name(), i, position, -1));

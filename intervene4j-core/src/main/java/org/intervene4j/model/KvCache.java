@@ -11,10 +11,26 @@ public final class KvCache {
     private final Tensor[] values; // per layer: [batch, kvHeads, cached, headDim]
     private Tensor keyMask;        // [batch, cached] (1 = real token), or null when nothing was padded
     private int[] past;            // real tokens cached per example
+    private final boolean copies;  // false: keeps the forward's own tensors (valid inside their Arena only)
 
     public KvCache(int layers) {
+        this(layers, true);
+    }
+
+    private KvCache(int layers, boolean copies) {
         keys = new Tensor[layers];
         values = new Tensor[layers];
+        this.copies = copies;
+    }
+
+    /**
+     * A cache that keeps the keys and values the forward made instead of copying them out of
+     * the step's {@link org.intervene4j.engine.Arena}: for a forward split in parts within one
+     * step (prefix, then the rest), never for use after the Arena closes. Cached tensors keep
+     * their autograd history.
+     */
+    public static KvCache withinStep(int layers) {
+        return new KvCache(layers, false);
     }
 
     /** Number of cached columns (0 when empty). */
@@ -42,8 +58,8 @@ public final class KvCache {
 
     /** Replaces a layer's cache with the concatenation the forward pass computed. */
     public void update(int layer, Tensor k, Tensor v) {
-        keys[layer] = k.persist();
-        values[layer] = v.persist();
+        keys[layer] = copies ? k.persist() : k;
+        values[layer] = copies ? v.persist() : v;
     }
 
     /** Records the mask and per-example token counts after a forward pass over {@code batch}. */

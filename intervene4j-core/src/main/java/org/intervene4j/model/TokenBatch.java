@@ -93,6 +93,110 @@ public final class TokenBatch {
         return withKept(keep);
     }
 
+    /**
+     * This batch with logits kept at {@code positionsPerExample[i]} of example i (unpadded,
+     * negative from the end), the same count {@code k} for every example; the model returns
+     * {@code [batch, k, vocab]}.
+     *
+     * @throws IllegalArgumentException when the lists are not one per example, differ in length,
+     *                                  or name a position outside their example
+     */
+    public TokenBatch withLogitsAt(int[][] positionsPerExample) {
+        if (positionsPerExample.length != tokens.length) {
+            throw new IllegalArgumentException("logits selection: position lists for " + positionsPerExample.length
+                    + " examples, the batch has " + tokens.length);
+        }
+        int[][] keep = new int[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            if (positionsPerExample[i].length != positionsPerExample[0].length) {
+                throw new IllegalArgumentException("logits selection: example " + i + " keeps " + positionsPerExample[i].length
+                        + " positions, example 0 keeps " + positionsPerExample[0].length + " (the count must be the same)");
+            }
+            keep[i] = positionsPerExample[i].clone();
+        }
+        return withKept(keep);
+    }
+
+    /**
+     * This batch with no logits at all: the forward runs every block (hooks fire, a KV cache
+     * fills) but skips the final norm and LM head, returning {@code [batch, 0, vocab]}.
+     */
+    public TokenBatch withoutLogits() {
+        return new TokenBatch(tokens, side, padId, past, new int[tokens.length][0]);
+    }
+
+    /** The kept logits positions of example i as given (unpadded, maybe negative), or null without a selection. */
+    public int[] logitsPositions(int i) {
+        return keptLogits == null ? null : keptLogits[i].clone();
+    }
+
+    /**
+     * The tokens in columns {@code [0, column)}: the first part of a forward split at a column
+     * (the second is {@link #columnsFrom}). No logits selection is carried over. Every example
+     * must keep at least one token, and nothing may be cached before this batch.
+     */
+    public TokenBatch columnsBefore(int column) {
+        checkSplit(column);
+        int[][] head = new int[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) head[i] = Arrays.copyOf(tokens[i], tokensBefore(i, column));
+        return new TokenBatch(head, side, padId, new int[tokens.length]);
+    }
+
+    /**
+     * The tokens in columns {@code [column, seq)} as the continuation of {@link #columnsBefore}
+     * (its past is what that batch holds), with the logits selection moved to the new token
+     * indices. Real tokens stay contiguous across the two parts: left padding stays in the first,
+     * right padding in the second, so column distance in the joined cache is still token distance.
+     */
+    public TokenBatch columnsFrom(int column) {
+        checkSplit(column);
+        int[][] tail = new int[tokens.length][];
+        int[] before = new int[tokens.length];
+        int[][] keep = keptLogits == null ? null : new int[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            before[i] = tokensBefore(i, column);
+            tail[i] = Arrays.copyOfRange(tokens[i], before[i], tokens[i].length);
+            if (keep != null) {
+                keep[i] = new int[keptLogits[i].length];
+                for (int j = 0; j < keep[i].length; j++) {
+                    int p = keptLogits[i][j] < 0 ? keptLogits[i][j] + tokens[i].length : keptLogits[i][j];
+                    if (p < before[i]) {
+                        throw new IllegalArgumentException("split at column " + column + ": example " + i + " keeps logits at position "
+                                + keptLogits[i][j] + ", which falls before the split");
+                    }
+                    keep[i][j] = p - before[i];
+                }
+            }
+        }
+        return new TokenBatch(tail, side, padId, before, keep);
+    }
+
+    /** Real tokens of example i in columns before {@code column}. */
+    private int tokensBefore(int i, int column) {
+        int start = column(i, 0);
+        return Math.max(0, Math.min(tokens[i].length, column - start));
+    }
+
+    /**
+     * True when {@link #columnsBefore} and {@link #columnsFrom} accept {@code column}: it falls
+     * inside the batch, nothing is cached before it, and every example has tokens on both sides.
+     */
+    public boolean splitsAt(int column) {
+        if (column <= 0 || column >= seq) return false;
+        for (int i = 0; i < tokens.length; i++) {
+            int before = tokensBefore(i, column);
+            if (past[i] != 0 || before == 0 || before == tokens[i].length) return false;
+        }
+        return true;
+    }
+
+    private void checkSplit(int column) {
+        if (!splitsAt(column)) {
+            throw new IllegalArgumentException("split at column " + column + ": it must fall inside the " + seq + " columns of a batch"
+                    + " with nothing cached before it, leaving every example tokens on both sides");
+        }
+    }
+
     private TokenBatch withKept(int[][] keep) {
         for (int i = 0; i < keep.length; i++) {
             for (int p : keep[i]) {
@@ -209,12 +313,23 @@ public final class TokenBatch {
      * ([batch, pastColumns]) or null.
      */
     public Tensor keyMask(Tensor cachedMask) {
-        int pastCols = cachedMask == null ? 0 : cachedMask.size(1);
+        return keyMask(cachedMask, cachedMask == null ? 0 : cachedMask.size(1));
+    }
+
+    /**
+     * Key mask [batch, past + seq] after a KV cache: its recorded mask, or all ones for its
+     * {@link KvCache#columns()} when nothing it holds was padded; null when neither part has padding.
+     */
+    public Tensor keyMask(KvCache cache) {
+        return cache == null ? keyMask((Tensor) null) : keyMask(cache.keyMask(), cache.columns());
+    }
+
+    private Tensor keyMask(Tensor cachedMask, int pastCols) {
         if (cachedMask == null && !isPadded()) return null;
         Tensor m = Tensor.zerosPersistent(tokens.length, pastCols + seq);
         float[] d = m.data();
         for (int i = 0; i < tokens.length; i++) {
-            for (int c = 0; c < pastCols; c++) d[i * (pastCols + seq) + c] = cachedMask.get(i, c);
+            for (int c = 0; c < pastCols; c++) d[i * (pastCols + seq) + c] = cachedMask == null ? 1f : cachedMask.get(i, c);
             int start = column(i, 0);
             for (int t = 0; t < tokens[i].length; t++) d[i * (pastCols + seq) + pastCols + start + t] = 1f;
         }

@@ -106,7 +106,7 @@ public final class BertModel {
                 types[col] = tokenTypes == null ? 0 : tokenTypes[i][t];
             }
         }
-        Tensor keyMask = batch.keyMask(null);
+        Tensor keyMask = batch.keyMask((Tensor) null);
         // word + position + token type, then LayerNorm
         Tensor e = add(add(embedding(w.wordEmbeddings, batch.flatIds(), b, s), embedding(w.positionEmbeddings, positions, b, s)),
                 embedding(w.typeEmbeddings, types, b, s));

@@ -69,7 +69,7 @@ public final class Gpt2Model implements CausalLM {
                 flatPositions[i * s + t] = positions[i][t];
             }
         }
-        Tensor keyMask = batch.keyMask(cache == null ? null : cache.keyMask());
+        Tensor keyMask = batch.keyMask(cache);
         // token + learned position embeddings
         Tensor x = add(embedding(w.tokenEmbedding, batch.flatIds(), b, s), embedding(w.positionEmbedding, flatPositions, b, s));
         x = sites.at(Component.EMBEDDINGS, x);                                   // [b, s, d]

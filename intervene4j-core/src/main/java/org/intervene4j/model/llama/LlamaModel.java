@@ -61,7 +61,7 @@ public final class LlamaModel implements CausalLM {
         int s = batch.seq();
         int[][] positions = batch.positions();
         checkLength(batch, cache);
-        Tensor keyMask = batch.keyMask(cache == null ? null : cache.keyMask());
+        Tensor keyMask = batch.keyMask(cache);
         Tensor[] rope = RotaryTables.tables(positions, config.invFreq());                 // cos, sin: [b, s, hd/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedTokens, batch.flatIds(), b, s)); // [b, s, d]
         for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);

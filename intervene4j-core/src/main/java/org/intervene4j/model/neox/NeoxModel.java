@@ -61,7 +61,7 @@ public final class NeoxModel implements CausalLM {
                         + config.maxPositions() + " (max_position_embeddings)");
             }
         }
-        Tensor keyMask = batch.keyMask(cache == null ? null : cache.keyMask());
+        Tensor keyMask = batch.keyMask(cache);
         Tensor[] rope = RotaryTables.tables(batch.positions(), config.invFreq());        // cos, sin: [b, s, rot/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedIn, batch.flatIds(), b, s)); // [b, s, d]
         for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);
