@@ -98,9 +98,17 @@ class SplitForwardTest {
         assertThat(rtail.tokens(1)).containsExactly(30);   // then four pad columns
         assertThat(rtail.seq()).isEqualTo(5);
         assertThat(rtail.keptLogitRows()).containsExactly(4, 5, 10 + 2);
-        // the mask of the joined cache: a prefix without padding, then the padded rest
-        Tensor mask = rtail.keyMask(new KvCache(1));
-        assertThat(mask).isNotNull();
+        // the mask of the joined cache: a prefix without padding (its cache records no mask), then the padded rest
+        CausalLM m = Fixtures.load("gpt2");
+        KvCache cache = new KvCache(m.info().layers());
+        try (GradMode off = GradMode.off()) {
+            m.forward(right.columnsBefore(2).withoutLogits(), Sites.NONE, cache);
+        }
+        assertThat(cache.keyMask()).isNull();
+        assertThat(rtail.keyMask(cache).toFloatArray()).containsExactly(
+                1, 1, 1, 1, 1, 1, 1,   // example 0: 2 cached + 5 new tokens
+                1, 1, 1, 0, 0, 0, 0,   // example 1: 2 cached + 1 new token, then padding
+                1, 1, 1, 1, 1, 0, 0);  // example 2: 2 cached + 3 new tokens
     }
 
     @Test
