@@ -28,7 +28,12 @@ import org.intervene4j.site.Sites;
  * the duration of a forward pass, and nothing global is switched.
  *
  * <p>Gradients flow through the interventions to their parameters (and, when the caller keeps
- * grad mode on, through the model to anything upstream that requires them).
+ * grad mode on, through the model to anything upstream that requires them). Under grad mode, a
+ * base batch with a logits selection whose interventions all act in the later part of the prompt
+ * is run in two parts ({@link PrefixSplit}): the columns before the earliest intervened one,
+ * without hooks or graph, into a KV cache; then the rest with the interventions. The results and
+ * gradients are those of the whole forward (to float rounding); the backward visits only the
+ * rest's rows. {@link #withPrefixCut} turns this off.
  */
 public final class IntervenableModel {
     private final CausalLM model;
