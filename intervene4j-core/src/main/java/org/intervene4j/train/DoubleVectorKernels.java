@@ -24,32 +24,81 @@ final class DoubleVectorKernels {
         return bound;
     }
 
-    /** Vectorized {@link DoubleMatrices#eliminateRowsScalar} (same arguments and results). */
-    static int eliminateRows(double[] x, int d, int from, int k, int k0, int kb, double inv, boolean searchNext) {
-        int bound = S.loopBound(kb);
-        int pr = k * d + k0;
-        double nextPivot = searchNext ? x[k * d + k + 1] : 0;
+    /**
+     * Vectorized {@link DoubleMatrices#eliminatePanelRowsScalar} (same arguments and results).
+     * Rows of two vectors (the usual base panel, {@link DoubleMatrices#panelStride} of 16 with
+     * 512-bit vectors) take a path that holds the pivot row in registers.
+     */
+    static int eliminatePanelRows(double[] p, int rows, int ld, int k, double inv, boolean searchNext) {
+        if (ld == 2 * L) return eliminatePanelRows2(p, rows, k, inv, searchNext);
+        int bound = S.loopBound(ld);
+        int pr = k * ld;
+        double nextPivot = searchNext ? p[pr + k + 1] : 0;
         int pivot = -1;
         double best = 0;
-        for (int i = from; i < d; i++) {
+        for (int i = 0; i < rows; i++) {
             if (i == k) continue;
-            int ri = i * d + k0;
-            double m = x[i * d + k];
-            double next = searchNext ? x[i * d + k + 1] : 0;
+            int ri = i * ld;
+            double m = p[ri + k];
+            double next = searchNext ? p[ri + k + 1] : 0;
             if (m != 0) {
                 DoubleVector nm = DoubleVector.broadcast(S, -m);
                 int j = 0;
                 for (; j < bound; j += L) {
-                    DoubleVector.fromArray(S, x, pr + j).fma(nm, DoubleVector.fromArray(S, x, ri + j)).intoArray(x, ri + j);
+                    DoubleVector.fromArray(S, p, pr + j).fma(nm, DoubleVector.fromArray(S, p, ri + j)).intoArray(p, ri + j);
                 }
-                for (; j < kb; j++) x[ri + j] = Math.fma(-m, x[pr + j], x[ri + j]);
+                for (; j < ld; j++) p[ri + j] = Math.fma(-m, p[pr + j], p[ri + j]);
                 // stored after the vector store (a scalar store just before a vector load of the
                 // same bytes would stall store forwarding)
-                x[i * d + k] = -m * inv;
+                p[ri + k] = -m * inv;
             }
             if (searchNext && i > k) {
-                // x[i][k+1] after the update, from values loaded before it (reading it back
+                // p[i][k+1] after the update, from values loaded before it (reading it back
                 // right after a vector store would wait for the store)
+                double v = Math.abs(m != 0 ? Math.fma(-m, nextPivot, next) : next);
+                if (i == k + 1 || v > best) {
+                    best = v;
+                    pivot = i;
+                }
+            }
+        }
+        return pivot;
+    }
+
+    /**
+     * {@link #eliminatePanelRows} for rows of exactly two vectors: the pivot row is loaded once
+     * (the loop's stores to the same array would otherwise make the JIT reload it every row), and
+     * the rows before the pivot, which are not candidates, skip the pivot search.
+     */
+    private static int eliminatePanelRows2(double[] p, int rows, int k, double inv, boolean searchNext) {
+        int ld = 2 * L;
+        int pr = k * ld;
+        DoubleVector pivot0 = DoubleVector.fromArray(S, p, pr);
+        DoubleVector pivot1 = DoubleVector.fromArray(S, p, pr + L);
+        for (int i = 0; i < k; i++) {
+            int ri = i * ld;
+            double m = p[ri + k];
+            if (m != 0) {
+                DoubleVector nm = DoubleVector.broadcast(S, -m);
+                pivot0.fma(nm, DoubleVector.fromArray(S, p, ri)).intoArray(p, ri);
+                pivot1.fma(nm, DoubleVector.fromArray(S, p, ri + L)).intoArray(p, ri + L);
+                p[ri + k] = -m * inv;
+            }
+        }
+        double nextPivot = searchNext ? p[pr + k + 1] : 0;
+        int pivot = -1;
+        double best = 0;
+        for (int i = k + 1; i < rows; i++) {
+            int ri = i * ld;
+            double m = p[ri + k];
+            double next = searchNext ? p[ri + k + 1] : 0;
+            if (m != 0) {
+                DoubleVector nm = DoubleVector.broadcast(S, -m);
+                pivot0.fma(nm, DoubleVector.fromArray(S, p, ri)).intoArray(p, ri);
+                pivot1.fma(nm, DoubleVector.fromArray(S, p, ri + L)).intoArray(p, ri + L);
+                p[ri + k] = -m * inv;
+            }
+            if (searchNext) {
                 double v = Math.abs(m != 0 ? Math.fma(-m, nextPivot, next) : next);
                 if (i == k + 1 || v > best) {
                     best = v;
