@@ -21,7 +21,9 @@ public interface CausalLM {
      * state is cut to those rows right before the final norm: the result is
      * {@code [batch, k, vocab]} in selection order, equal to the matching rows of the full logits,
      * and the {@code final_norm} and {@code logits} sites see only those rows
-     * ({@code [batch, k, ...]}). Every other site, and the cache, still cover every column.
+     * ({@code [batch, k, ...]}). Every other site, and the cache, still cover every column. (When
+     * no hook watches the last block after its attention weights, that block keeps only the
+     * selected rows from its attention output on: nothing could read the others.)
      */
     Tensor forward(TokenBatch batch, Sites sites, KvCache cache);
 

@@ -114,6 +114,30 @@ class LogitsSelectionTest {
     }
 
     /**
+     * Without hooks on its later sites the last block keeps only the selected rows after its
+     * attention; a hook there sees every column instead, and the logits agree either way.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama", "gpt_neox_sequential"})
+    void theLastBlockShrinksAfterItsAttentionOnlyWhenNoHookWatchesIt(String variant) {
+        CausalLM m = Fixtures.load(variant);
+        int last = m.info().layers() - 1;
+        TokenBatch b = batch(PadSide.RIGHT).withLogitsAt(new int[] {-1, 0, 2});
+        Map<String, int[]> shapes = new HashMap<>();
+        Sites watch = Sites.with(m.info().layers(), (site, x) -> {
+            shapes.put(site.name(), x.shape());
+            return x;
+        }, site -> site.equals(Site.of(last, Component.MLP_OUTPUT)));
+        try (GradMode off = GradMode.off()) {
+            Tensor pruned = m.forward(b);
+            Tensor watched = m.forward(b, watch, null);
+            assertThat(shapes.get(Site.of(last, Component.MLP_OUTPUT).name())).containsExactly(3, 7, m.info().dModel());
+            assertThat(pruned.shape()).containsExactly(3, 1, m.info().vocab());
+            assertThat(maxRelDiff(pruned.toFloatArray(), watched.toFloatArray())).isLessThanOrEqualTo(1e-6);
+        }
+    }
+
+    /**
      * A trainable offset added to layer 0's residual stream: its gradient through a selection
      * equals its gradient through the full logits with the same rows picked afterwards.
      */

@@ -73,15 +73,18 @@ public final class Gpt2Model implements CausalLM {
         // token + learned position embeddings
         Tensor x = add(embedding(w.tokenEmbedding, batch.flatIds(), b, s), embedding(w.positionEmbedding, flatPositions, b, s));
         x = sites.at(Component.EMBEDDINGS, x);                                   // [b, s, d]
-        for (int l = 0; l < config.layers(); l++) x = block(l, x, keyMask, cache, sites);
-        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
+        int last = config.layers() - 1;
+        // the last block may drop the rows whose logits are not kept right after its attention
+        TokenBatch keepRows = LogitsSelection.keepsAfterAttention(batch, sites, last) ? batch : null;
+        for (int l = 0; l <= last; l++) x = block(l, x, keyMask, cache, sites, l == last ? keepRows : null);
+        if (keepRows == null) x = LogitsSelection.keep(x, batch);               // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.lnfGain, w.lnfBias, config.eps()));
         Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));   // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }
 
-    private Tensor block(int l, Tensor x, Tensor keyMask, KvCache cache, Sites sites) {
+    private Tensor block(int l, Tensor x, Tensor keyMask, KvCache cache, Sites sites, TokenBatch keepRows) {
         Gpt2Weights.Block p = w.blocks[l];
         int d = config.dModel();
         x = sites.at(l, Component.BLOCK_INPUT, x);
@@ -93,6 +96,10 @@ public final class Gpt2Model implements CausalLM {
         Tensor v = sites.at(l, Component.VALUE_OUTPUT, qkv.narrow(2, 2 * d, d));
         if (config.scaleByInverseLayer()) q = scale(q, 1f / (l + 1));
         Tensor ctx = Attention.attend(attention, l, q, k, v, null, null, keyMask, cache, sites);
+        if (keepRows != null) {
+            ctx = LogitsSelection.keep(ctx, keepRows);                           // [b, k, d]
+            x = LogitsSelection.keep(x, keepRows);
+        }
         Tensor attnOut = sites.at(l, Component.ATTENTION_OUTPUT, linear(ctx, p.outWeight, p.outBias));
         x = add(x, attnOut);
         // MLP: ln_2 -> c_fc -> activation -> c_proj

@@ -64,15 +64,18 @@ public final class LlamaModel implements CausalLM {
         Tensor keyMask = batch.keyMask(cache);
         Tensor[] rope = RotaryTables.tables(positions, config.invFreq());                 // cos, sin: [b, s, hd/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedTokens, batch.flatIds(), b, s)); // [b, s, d]
-        for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);
-        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
+        int last = config.layers() - 1;
+        // the last block may drop the rows whose logits are not kept right after its attention
+        TokenBatch keepRows = LogitsSelection.keepsAfterAttention(batch, sites, last) ? batch : null;
+        for (int l = 0; l <= last; l++) x = block(l, x, rope, keyMask, cache, sites, l == last ? keepRows : null);
+        if (keepRows == null) x = LogitsSelection.keep(x, batch);               // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, rmsNorm(x, w.finalNorm, config.eps()));
         Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));          // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }
 
-    private Tensor block(int l, Tensor x, Tensor[] rope, Tensor keyMask, KvCache cache, Sites sites) {
+    private Tensor block(int l, Tensor x, Tensor[] rope, Tensor keyMask, KvCache cache, Sites sites, TokenBatch keepRows) {
         LlamaWeights.Block p = w.blocks[l];
         x = sites.at(l, Component.BLOCK_INPUT, x);
         // attention: rms norm -> q/k/v -> rotary GQA attention -> o_proj
@@ -81,6 +84,10 @@ public final class LlamaModel implements CausalLM {
         Tensor k = sites.at(l, Component.KEY_OUTPUT, linear(a, p.wk, p.bk));
         Tensor v = sites.at(l, Component.VALUE_OUTPUT, linear(a, p.wv, p.bv));
         Tensor ctx = Attention.attend(attention, l, q, k, v, rope[0], rope[1], keyMask, cache, sites);
+        if (keepRows != null) {
+            ctx = LogitsSelection.keep(ctx, keepRows);                           // [b, k, d]
+            x = LogitsSelection.keep(x, keepRows);
+        }
         x = add(x, sites.at(l, Component.ATTENTION_OUTPUT, linear(ctx, p.wo, p.bo)));
         // MLP: rms norm -> silu(gate) * up -> down
         Tensor m = sites.at(l, Component.MLP_INPUT, rmsNorm(x, p.postAttentionNorm, config.eps()));

@@ -64,15 +64,18 @@ public final class NeoxModel implements CausalLM {
         Tensor keyMask = batch.keyMask(cache);
         Tensor[] rope = RotaryTables.tables(batch.positions(), config.invFreq());        // cos, sin: [b, s, rot/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedIn, batch.flatIds(), b, s)); // [b, s, d]
-        for (int l = 0; l < config.layers(); l++) x = block(l, x, rope, keyMask, cache, sites);
-        x = LogitsSelection.keep(x, batch);                                      // [b, k, d]: only the rows whose logits are kept
+        int last = config.layers() - 1;
+        // the last block may drop the rows whose logits are not kept right after its attention
+        TokenBatch keepRows = LogitsSelection.keepsAfterAttention(batch, sites, last) ? batch : null;
+        for (int l = 0; l <= last; l++) x = block(l, x, rope, keyMask, cache, sites, l == last ? keepRows : null);
+        if (keepRows == null) x = LogitsSelection.keep(x, batch);               // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.finalGain, w.finalBias, config.eps()));
         Tensor logits = sites.at(Component.LOGITS, linear(x, w.embedOut, null));       // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
         return logits;
     }
 
-    private Tensor block(int l, Tensor x, Tensor[] rope, Tensor keyMask, KvCache cache, Sites sites) {
+    private Tensor block(int l, Tensor x, Tensor[] rope, Tensor keyMask, KvCache cache, Sites sites, TokenBatch keepRows) {
         NeoxWeights.Block p = w.blocks[l];
         int b = x.size(0);
         int s = x.size(1);
@@ -87,6 +90,10 @@ public final class NeoxModel implements CausalLM {
         Tensor k = sites.at(l, Component.KEY_OUTPUT, qkv.select(3, 1).reshape(b, s, d));
         Tensor v = sites.at(l, Component.VALUE_OUTPUT, qkv.select(3, 2).reshape(b, s, d));
         Tensor ctx = Attention.attend(attention, l, q, k, v, rope[0], rope[1], keyMask, cache, sites);
+        if (keepRows != null) {
+            ctx = LogitsSelection.keep(ctx, keepRows);                           // [b, k, d]
+            x = LogitsSelection.keep(x, keepRows);
+        }
         Tensor attnOut = sites.at(l, Component.ATTENTION_OUTPUT, linear(ctx, p.denseWeight, p.denseBias));
         // MLP: ln -> dense_h_to_4h -> gelu -> dense_4h_to_h, fed from x (parallel) or x + attn (sequential)
         Tensor mlpSource = config.parallelResidual() ? x : add(x, attnOut);
