@@ -41,7 +41,7 @@ public final class InterventionsCmd implements Callable<Integer> {
     int seq;
     @Option(names = "--warmup", defaultValue = "3", description = "untimed rounds of the overhead forwards (default: 3)")
     int warmup;
-    @Option(names = "--runs", defaultValue = "15", description = "timed rounds of the overhead forwards, median kept (default: 15)")
+    @Option(names = "--runs", defaultValue = "31", description = "timed rounds of the overhead forwards, median kept (default: 31)")
     int runs;
     @Option(names = "--das-batch", defaultValue = "16", description = "batch of the DAS steps (default: 16)")
     int dasBatch;
