@@ -165,17 +165,20 @@ public final class IntervenableModel {
      * Runs {@code prefix} (columns no intervention touches) without hooks into a cache that keeps
      * the step's own tensors, or returns null when the prefix carries an autograd graph (some
      * model weight requires a gradient, which the rows of the prefix feed too): then only the
-     * whole forward gives every gradient.
+     * whole forward gives every gradient. The check watches the last block's keys and values,
+     * which every earlier weight feeds and which are all the rest reads of the prefix (watching
+     * anything after the attention would keep the last block from dropping the prefix's rows).
      */
     private KvCache prefixCache(TokenBatch prefix) {
         int layers = model.info().layers();
         KvCache cache = KvCache.withinStep(layers);
-        Site last = Site.of(layers - 1, Component.BLOCK_OUTPUT);
+        Site keys = Site.of(layers - 1, Component.KEY_OUTPUT);
+        Site values = Site.of(layers - 1, Component.VALUE_OUTPUT);
         boolean[] graph = {false};
         model.forward(prefix, Sites.with(layers, (site, x) -> {
             graph[0] |= x.requiresGrad();
             return x;
-        }, last::equals), cache);
+        }, site -> site.equals(keys) || site.equals(values)), cache);
         return graph[0] ? null : cache;
     }
 
