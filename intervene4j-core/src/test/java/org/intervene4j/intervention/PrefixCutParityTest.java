@@ -1,5 +1,6 @@
 package org.intervene4j.intervention;
 
+import static org.intervene4j.testing.Diffs.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,12 +118,5 @@ class PrefixCutParityTest {
         double s = 1;
         for (float x : v) s = Math.max(s, Math.abs(x));
         return s;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-        return worst;
     }
 }

@@ -1,5 +1,7 @@
 package org.intervene4j.intervention;
 
+import static org.intervene4j.testing.Diffs.maxAbs;
+import static org.intervene4j.testing.Diffs.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.crossEntropy;
@@ -16,6 +18,7 @@ import org.intervene4j.model.KvCache;
 import org.intervene4j.model.ModelInfo;
 import org.intervene4j.model.PadSide;
 import org.intervene4j.model.TokenBatch;
+import org.intervene4j.model.common.LogitsSelection;
 import org.intervene4j.site.Component;
 import org.intervene4j.site.Site;
 import org.intervene4j.site.Sites;
@@ -35,6 +38,8 @@ class PrefixCutTest {
     static final class Recording implements CausalLM {
         final CausalLM inner;
         final List<TokenBatch> batches = new ArrayList<>();
+        /** Per forward: whether its last block keeps only the kept-logit rows after its attention. */
+        final List<Boolean> lastBlockCuts = new ArrayList<>();
         Tensor embeddingOffset; // [d] added at every position when set
 
         Recording(CausalLM inner) {
@@ -49,6 +54,7 @@ class PrefixCutTest {
         @Override
         public Tensor forward(TokenBatch batch, Sites sites, KvCache cache) {
             batches.add(batch);
+            lastBlockCuts.add(LogitsSelection.keepsAfterAttention(batch, sites, info().layers() - 1));
             if (embeddingOffset == null) return inner.forward(batch, sites, cache);
             Site embeddings = Site.of(Component.EMBEDDINGS);
             Sites shifted = Sites.with(info().layers(), (site, x) -> site.equals(embeddings) ? add(x, embeddingOffset)
@@ -197,17 +203,30 @@ class PrefixCutTest {
         assertThat(a.grads().get("embedding_offset")).containsExactly(b.grads().get("embedding_offset"));
     }
 
-    private static double maxAbs(float[] a) {
-        double m = 0;
-        for (float x : a) m = Math.max(m, Math.abs(x));
-        return m;
+    /**
+     * The prefix forward keeps no logits, so its last block keeps no row after its attention: the
+     * graph check on the prefix watches the last block's keys and values, not its output (a
+     * watched output would keep every prefix row through the last block's projection and MLP).
+     */
+    @Test
+    void thePrefixForwardsLastBlockKeepsNoRow() {
+        Recording rec = new Recording(Fixtures.load("gpt2"));
+        Random rng = new Random(5);
+        IntervenableModel im = new IntervenableModel(rec, List.of(InterventionSpec.at(Site.of(0, Component.BLOCK_OUTPUT),
+                BoundlessRotatedSpace.random(rng, rec.info().dModel()), 0, new int[] {-1}, new int[] {-1})));
+        TokenBatch base = TokenBatch.of(examples(rng, rec.info().vocab(), 8)[0]).withSharedLogitsAt(-1);
+        TokenBatch source = TokenBatch.of(examples(rng, rec.info().vocab(), 6)[0]);
+        rec.lastBlockCuts.clear();
+        try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
+            im.run(base, List.of(source));
+        }
+        assertThat(rec.seqs()).containsExactly(6, 7, 1);
+        // the source batch selects no logits (its forward stops after block 0); the prefix and the rest cut their last block
+        assertThat(rec.lastBlockCuts).containsExactly(false, true, true);
     }
 
     /** max |a - b| / max(1e-6, max |b|). */
     private static double maxRelDiff(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-        return worst / Math.max(1e-6, maxAbs(b));
+        return maxAbsDiff(a, b) / Math.max(1e-6, maxAbs(b));
     }
 }

@@ -1,5 +1,7 @@
 package org.intervene4j.model;
 
+import static org.intervene4j.testing.Diffs.maxAbs;
+import static org.intervene4j.testing.Diffs.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.intervene4j.engine.Ops.add;
 import static org.intervene4j.engine.Ops.mul;
@@ -315,19 +317,6 @@ class LastBlockRowsTest {
         double scale = 1;
         for (float w : want) scale = Math.max(scale, Math.abs(w));
         assertThat(maxAbsDiff(logits.select(0, ex).select(0, j).toFloatArray(), want)).as(what).isLessThanOrEqualTo(2e-5 * scale);
-    }
-
-    private static double maxAbs(float[] a) {
-        double m = 0;
-        for (float x : a) m = Math.max(m, Math.abs(x));
-        return m;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-        return worst;
     }
 
     /** max |a - b| / max(1, max |b|). */

@@ -1,5 +1,6 @@
 package org.intervene4j.model;
 
+import static org.intervene4j.testing.Diffs.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.intervene4j.engine.Ops.add;
@@ -49,13 +50,6 @@ class LogitsSelectionTest {
         double scale = 1;
         for (float w : want) scale = Math.max(scale, Math.abs(w));
         return maxAbsDiff(got, want) / scale;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-        return worst;
     }
 
     @ParameterizedTest

@@ -1,9 +1,10 @@
 package org.intervene4j.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intervene4j.train.DoubleMatricesTest.gaussian;
+import static org.intervene4j.train.DoubleMatricesTest.withKernels;
 
 import java.util.Random;
-import org.intervene4j.engine.kernel.KernelConfig;
 import org.intervene4j.engine.kernel.WorkerPool;
 import org.junit.jupiter.api.Test;
 
@@ -13,23 +14,6 @@ import org.junit.jupiter.api.Test;
  * {@link DoubleMatrices#gemm}), against plain triple loops on both kernel paths.
  */
 class DoubleInversePipelineTest {
-    private static double[] gaussian(Random rng, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) a[i] = rng.nextGaussian();
-        return a;
-    }
-
-    /** Runs {@code body} with the vector (true) or scalar (false) kernels, restoring the setting. */
-    private static void withKernels(boolean vector, Runnable body) {
-        boolean saved = KernelConfig.vectorized();
-        try {
-            KernelConfig.setVectorized(vector);
-            body.run();
-        } finally {
-            KernelConfig.setVectorized(saved);
-        }
-    }
-
     /**
      * A well-conditioned {@code [d, d]} matrix; with {@code zeroDiagonal} every column's pivot
      * is off the diagonal, so every step swaps rows.

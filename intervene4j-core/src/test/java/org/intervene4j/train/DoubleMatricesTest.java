@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 class DoubleMatricesTest {
     private static final boolean[] PATHS = {true, false}; // vector, scalar
 
-    private static double[] gaussian(Random rng, int n) {
+    static double[] gaussian(Random rng, int n) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) a[i] = rng.nextGaussian();
         return a;
     }
 
     /** Runs {@code body} with the vector (true) or scalar (false) kernels, restoring the setting. */
-    private static void withKernels(boolean vector, Runnable body) {
+    static void withKernels(boolean vector, Runnable body) {
         boolean saved = KernelConfig.vectorized();
         try {
             KernelConfig.setVectorized(vector);
