@@ -47,9 +47,10 @@ public final class InterventionsCmd implements Callable<Integer> {
     int dasBatch;
     @Option(names = "--das-seq", defaultValue = "24", description = "prompt length of the DAS steps (default: 24)")
     int dasSeq;
-    @Option(names = "--das-warmup", defaultValue = "2", description = "untimed DAS steps per side, the first gives the losses (default: 2)")
+    @Option(names = "--das-warmup", defaultValue = "" + BoundlessDasStepBench.DEFAULT_WARMUP,
+            description = "untimed DAS steps per side, the first gives the losses (default: " + BoundlessDasStepBench.DEFAULT_WARMUP + ")")
     int dasWarmup;
-    @Option(names = "--das-runs", defaultValue = "7", description = "timed DAS steps per side, median kept (default: 7)")
+    @Option(names = "--das-runs", defaultValue = "11", description = "timed DAS steps per side, median kept (default: 11)")
     int dasRuns;
     @Option(names = "--temperature", defaultValue = "50", description = "mask temperature τ (default: 50)")
     double temperature;

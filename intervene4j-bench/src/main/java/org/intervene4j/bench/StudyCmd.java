@@ -52,7 +52,7 @@ public final class StudyCmd implements Callable<Integer> {
     int dasBatch;
     @Option(names = "--das-seq", defaultValue = "24", description = "prompt length of the GPT-2-small steps (default: 24)")
     int dasSeq;
-    @Option(names = "--das-runs", defaultValue = "7", description = "timed GPT-2-small steps per side, median kept (default: 7)")
+    @Option(names = "--das-runs", defaultValue = "11", description = "timed GPT-2-small steps per side, median kept (default: 11)")
     int dasRuns;
     @Option(names = "--cache-dir", defaultValue = ".bench/models", description = "where the random checkpoint lives")
     Path cacheDir;
@@ -109,7 +109,8 @@ public final class StudyCmd implements Callable<Integer> {
         BoundlessDasStepBench.Result das;
         try (CheckpointDir ckpt = CheckpointDir.open(gpt2);
              TorchGpt2Hooked lib = new TorchGpt2Hooked(ckpt, new TorchCheckpoint(ckpt, ScalarType.Float))) {
-            das = new BoundlessDasStepBench(ours, lib, Site.parse("blocks.6.block_output"), dasBatch, dasSeq, 50, 1e-3, 2, dasRuns, seed).run();
+            das = new BoundlessDasStepBench(ours, lib, Site.parse("blocks.6.block_output"), dasBatch, dasSeq, 50, 1e-3,
+                    BoundlessDasStepBench.DEFAULT_WARMUP, dasRuns, seed).run();
         }
         double pairs = das.steps_per_s() * dasBatch;
         double libPairs = das.libtorch_steps_per_s() * dasBatch;

@@ -70,6 +70,16 @@ public final class Timing {
         }
     }
 
+    /**
+     * A full collection between warm-up and timing (untimed). The warm-up leaves the weights'
+     * packed copies (as large as the model) and the JIT's boxing garbage in the young
+     * generation; the next young collection would copy them and, on this VM where growing the
+     * heap pre-touches its new pages, pause 2-5 s inside a timed run (seen in GC logs).
+     */
+    public static void collectGarbage() {
+        System.gc();
+    }
+
     /** The median of {@code values} (mean of the middle two for an even count). */
     public static double median(double[] values) {
         double[] v = values.clone();

@@ -38,22 +38,37 @@ final class Cayley {
         final float[] weight;    // W [d, d]
         final float[] inverse;   // M^{-1} [d, d]
         final float[] rotated;   // R0 M^{-1} [d, d] when rank == d and R0 is given, else null
+        final double[] r0Source; // the R0 the float copy below was made from, or null
         final float[] r0;        // R0 [d, d], or null for the identity
         final float[] result;    // R [d, rank]
 
-        Entry(float[] weight, double[] inverse, double[] rotated, double[] r0, float[] result) {
+        Entry(float[] weight, double[] inverse, double[] rotated, double[] r0, float[] r0Floats, float[] result) {
             this.weight = weight;
-            this.inverse = toFloats(inverse);
-            this.rotated = rotated == null ? null : toFloats(rotated);
-            this.r0 = r0 == null ? null : toFloats(r0);
+            this.inverse = toFloats(inverse, weight.length);
+            this.rotated = rotated == null ? null : toFloats(rotated, weight.length);
+            this.r0Source = r0;
+            this.r0 = r0Floats;
             this.result = result;
         }
     }
 
-    private static float[] toFloats(double[] x) {
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = (float) x[i];
+    private static float[] toFloats(double[] x, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) x[i];
         return out;
+    }
+
+    /**
+     * Float64 work arrays of this thread's forwards, kept between calls: a training step's
+     * forward would otherwise allocate ~9 MB of short-lived doubles at d = 768, which on a VM
+     * handing out memory lazily costs more in page faults than the inverse itself.
+     */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    private static double[] scratch(int slot, int n) {
+        double[][] s = SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new double[n];
+        return s[slot];
     }
 
     /**
@@ -77,10 +92,10 @@ final class Cayley {
             throw new IllegalArgumentException("op 'cayley': initial rotation has " + r0.length + " values, expected [" + d
                     + ", " + d + "]");
         }
-        float[] wv = w.toFloatArray();
         Entry e = cache == null ? null : cache.last;
-        if (e == null || !Arrays.equals(e.weight, wv)) {
-            e = forward(wv, r0, d, rank);
+        if (e == null || !holds(w, e.weight)) {
+            float[] r0Floats = r0 == null ? null : e != null && e.r0Source == r0 ? e.r0 : toFloats(r0, r0.length);
+            e = forward(w.toFloatArray(), r0, r0Floats, d, rank);
             if (cache != null) cache.last = e;
         }
         Tensor out = Tensor.empty(d, rank);
@@ -89,8 +104,15 @@ final class Cayley {
         return Graph.record("cayley", out, (grad, needs) -> new Tensor[] {backward(grad, saved, d, rank)}, w);
     }
 
-    private static Entry forward(float[] wv, double[] r0, int d, int rank) {
-        double[] m = new double[d * d]; // M = I + W - W^T, tile by tile so W^T's reads stay in cache
+    /** True when {@code w}'s elements equal {@code values} bit for bit (read in place when contiguous). */
+    private static boolean holds(Tensor w, float[] values) {
+        if (!w.isContiguous()) return Arrays.equals(w.toFloatArray(), values);
+        int o = w.offset();
+        return Arrays.equals(w.data(), o, o + values.length, values, 0, values.length);
+    }
+
+    private static Entry forward(float[] wv, double[] r0, float[] r0Floats, int d, int rank) {
+        double[] m = scratch(0, d * d); // M = I + W - W^T, tile by tile so W^T's reads stay in cache
         final int tile = 32;
         for (int i0 = 0; i0 < d; i0 += tile) {
             for (int j0 = 0; j0 < d; j0 += tile) {
@@ -111,49 +133,55 @@ final class Cayley {
             }
         } else {
             // R = R0 C[:, :rank] = 2 (R0 M^{-1})[:, :rank] - R0[:, :rank]
-            double[] p = new double[d * rank];
+            double[] p = scratch(1, d * rank);
             DoubleMatrices.gemm(d, d, rank, 1, r0, 0, d, 1, inv, 0, d, 1, p, 0, rank, false);
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j < rank; j++) result[i * rank + j] = (float) (2 * p[i * rank + j] - r0[i * d + j]);
             }
             if (rank == d) rotated = p;
         }
-        return new Entry(wv, inv, rotated, r0, result);
+        return new Entry(wv, inv, rotated, r0, r0Floats, result);
     }
 
     /** G_W from G_R {@code [d, rank]}, in float32 products. */
     private static Tensor backward(Tensor grad, Entry e, int d, int rank) {
-        float[] g = grad.toFloatArray();
+        // Work arrays come from Tensor.empty: inside a training step's arena they are recycled.
+        Tensor gr = grad.contiguous();
+        float[] g = gr.data();
+        int go = gr.offset();
         float[] inv = e.inverse;
         // X = M^{-T} G_C = M^{-T} R0^T G_R [d, rank]
-        float[] x = new float[d * rank];
+        Tensor xt = Tensor.empty(d, rank);
+        float[] x = xt.data();
+        int xo = xt.offset();
         if (e.rotated != null) {
             // (R0 M^{-1})^T G_R
-            Gemm.multiply(d, rank, d, e.rotated, 0, 1, d, g, 0, rank, 1, x, 0, rank, false);
+            Gemm.multiply(d, rank, d, e.rotated, 0, 1, d, g, go, rank, 1, x, xo, rank, false);
         } else {
-            float[] gc = g;
             if (e.r0 != null) {
-                gc = new float[d * rank];
-                Gemm.multiply(d, rank, d, e.r0, 0, 1, d, g, 0, rank, 1, gc, 0, rank, false);
+                Tensor gct = Tensor.empty(d, rank);
+                Gemm.multiply(d, rank, d, e.r0, 0, 1, d, g, go, rank, 1, gct.data(), gct.offset(), rank, false);
+                g = gct.data();
+                go = gct.offset();
             }
-            Gemm.multiply(d, rank, d, inv, 0, 1, d, gc, 0, rank, 1, x, 0, rank, false);
+            Gemm.multiply(d, rank, d, inv, 0, 1, d, g, go, rank, 1, x, xo, rank, false);
         }
         // G_A = -2 M^{-T} [G_C | 0] M^{-T} = -2 X (M^{-1}[:, :rank])^T [d, d]; the -2 is applied in skewPart
-        float[] ga = new float[d * d];
-        Gemm.multiply(d, d, rank, x, 0, rank, 1, inv, 0, 1, d, ga, 0, d, false);
+        Tensor gat = Tensor.empty(d, d);
+        Gemm.multiply(d, d, rank, x, xo, rank, 1, inv, 0, 1, d, gat.data(), gat.offset(), d, false);
         Tensor gw = Tensor.empty(d, d);
-        skewPart(ga, d, gw.data(), gw.offset());
+        skewPart(gat.data(), gat.offset(), d, gw.data(), gw.offset());
         return gw;
     }
 
-    /** {@code out[o + i*d + j] = -2 (ga[i][j] - ga[j][i])}, tile by tile so both reads stay in cache. */
-    private static void skewPart(float[] ga, int d, float[] out, int o) {
+    /** {@code out[o + i*d + j] = -2 (ga[i][j] - ga[j][i])}, ga read from offset {@code a}, tile by tile so both reads stay in cache. */
+    private static void skewPart(float[] ga, int a, int d, float[] out, int o) {
         final int tile = 32;
         for (int i0 = 0; i0 < d; i0 += tile) {
             for (int j0 = 0; j0 < d; j0 += tile) {
                 for (int i = i0, ie = Math.min(d, i0 + tile); i < ie; i++) {
                     for (int j = j0, je = Math.min(d, j0 + tile); j < je; j++) {
-                        out[o + i * d + j] = (float) (-2 * (ga[i * d + j] - ga[j * d + i]));
+                        out[o + i * d + j] = (float) (-2 * (ga[a + i * d + j] - ga[a + j * d + i]));
                     }
                 }
             }

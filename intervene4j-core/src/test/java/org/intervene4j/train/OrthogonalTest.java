@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.intervene4j.engine.Arena;
 import org.intervene4j.engine.GradMode;
+import org.intervene4j.engine.Ops;
 import org.intervene4j.engine.Tensor;
 import org.intervene4j.engine.kernel.KernelConfig;
 import org.intervene4j.testing.GradCheck;
@@ -358,6 +359,54 @@ class OrthogonalTest {
         assertThat(rot.matrix().toFloatArray()).isNotEqualTo(first);
         try (GradMode off = GradMode.off()) {
             assertThat(rot.matrix().requiresGrad()).isFalse();
+        }
+    }
+
+    /** (R0 (I + A)^{-1} (I - A))[:, :rank] in float64, A = W - W^T: the reference of one forward. */
+    private static double[] cayleyReference(double[] r0, double[] w, int d, int rank) {
+        double[] plus = new double[d * d], minus = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double a = w[i * d + j] - w[j * d + i];
+                plus[i * d + j] = (i == j ? 1 : 0) + a;
+                minus[i * d + j] = (i == j ? 1 : 0) - a;
+            }
+        }
+        double[] c = DoubleMatrices.multiply(r0, DoubleMatrices.multiply(DoubleMatrices.invert(plus, d), minus, d, d, d), d, d, d);
+        double[] out = new double[d * rank];
+        for (int i = 0; i < d; i++) System.arraycopy(c, i * d, out, i * rank, rank);
+        return out;
+    }
+
+    @Test
+    void successiveWeightsWithAnInitialRotationMatchFloat64AndKeepTheirGradients() {
+        // Forwards reuse their work arrays and the float copy of R0 from one weight to the next;
+        // each result and each gradient must still be that weight's own.
+        int d = 33, rank = 7;
+        Tensor r0 = RandomOrthogonal.sample(new Random(8), d);
+        Orthogonal rot = new Orthogonal(d, rank, r0);
+        Tensor seed = Tensor.randn(new Random(9), 1f, d, rank);
+        float[][] gradients = new float[3][];
+        Tensor[] weights = new Tensor[3];
+        for (int step = 0; step < 3; step++) {
+            weights[step] = Tensor.randn(new Random(20 + step), 0.3f, d, d);
+            setWeight(rot, weights[step]);
+            try (Arena arena = Arena.open()) {
+                Tensor r = rot.matrix();
+                double[] expected = cayleyReference(doubles(r0), doubles(weights[step]), d, rank);
+                float[] got = r.toFloatArray();
+                for (int i = 0; i < got.length; i++) assertThat((double) got[i]).isCloseTo(expected[i], offset(2e-6));
+                rot.weight().clearGrad();
+                Ops.sum(Ops.mul(r, seed)).backward();
+                gradients[step] = rot.weight().grad().toFloatArray();
+            }
+        }
+        // the same weights again, in another order and on a fresh rotation: the same gradients
+        for (int step : new int[] {2, 0, 1}) {
+            Orthogonal fresh = new Orthogonal(d, rank, r0);
+            setWeight(fresh, weights[step]);
+            Ops.sum(Ops.mul(fresh.matrix(), seed)).backward();
+            assertThat(fresh.weight().grad().toFloatArray()).containsExactly(gradients[step]);
         }
     }
 

@@ -80,6 +80,15 @@ public final class BoundlessDasStepBench {
 
     static final double INITIAL_WIDTH = 0.5;
 
+    /**
+     * Untimed steps per side before timing. Our first steps run the backward's kernels (layer-norm
+     * and GELU backward, Adam, the float64 inverse) before the JIT has compiled them: a JFR
+     * profile of a fresh process shows the Vector API's boxing fallbacks in them for about ten
+     * steps (backward ~90 ms instead of ~35). A training run takes hundreds of steps, so its
+     * steady state is what is timed; libtorch gets the same untimed steps.
+     */
+    public static final int DEFAULT_WARMUP = 12;
+
     private final CausalLM model;
     private final TorchGpt2Hooked lib;
     private final Site site;
@@ -119,6 +128,7 @@ public final class BoundlessDasStepBench {
             ours.step();
             theirs.step();
         }
+        Timing.collectGarbage();
         double[] o = new double[runs], l = new double[runs];
         double lastOurs = firstOurs, lastLib = firstLib;
         for (int i = 0; i < runs; i++) {

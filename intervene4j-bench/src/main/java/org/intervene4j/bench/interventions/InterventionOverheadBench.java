@@ -19,12 +19,17 @@ import org.intervene4j.site.Site;
  * interchange ({@link Vanilla} at one position, one source forward). The three are timed in
  * rounds (one of each per round, in a rotating order, so a change in the machine's load hits
  * all alike), each run
- * inside {@code GradMode.off()} and its own {@link Arena}; the medians are kept.
+ * inside {@code GradMode.off()} and its own {@link Arena}. The ratios are medians of the per-round
+ * ratios: the three runs of a round are adjacent in time, so a load change between rounds (on
+ * this VM the spread of one forward is larger than the few percent measured) cancels out of
+ * them; the ratios of the three medians are kept beside them.
  */
 public final class InterventionOverheadBench {
     /** Medians (ms) and the derived ratios. */
     public record Result(int batch, int seq, String site, double plain_ms, double collect_ms, double interchange_ms,
-                         double collect_overhead, double interchange_ratio, int warmup_rounds, int timed_rounds) {}
+                         double collect_overhead, double interchange_ratio,
+                         double collect_overhead_of_medians, double interchange_ratio_of_medians,
+                         int warmup_rounds, int timed_rounds) {}
 
     private final CausalLM model;
     private final Site site;
@@ -75,6 +80,7 @@ public final class InterventionOverheadBench {
             collecting.run();
             swapping.run();
         }
+        Timing.collectGarbage();
         double[] p = new double[runs], c = new double[runs], x = new double[runs];
         for (int i = 0; i < runs; i++) {
             // rotate the order each round, so no kind always follows the same one (cache state, JIT)
@@ -87,7 +93,13 @@ public final class InterventionOverheadBench {
             }
         }
         double pm = Timing.median(p), cm = Timing.median(c), xm = Timing.median(x);
-        return new Result(batch, seq, site.toString(), pm, cm, xm, cm / pm - 1, xm / pm, warmup, runs);
+        double[] collectRatio = new double[runs], interchangeRatio = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            collectRatio[i] = c[i] / p[i];
+            interchangeRatio[i] = x[i] / p[i];
+        }
+        return new Result(batch, seq, site.toString(), pm, cm, xm, Timing.median(collectRatio) - 1, Timing.median(interchangeRatio),
+                cm / pm - 1, xm / pm, warmup, runs);
     }
 
     private static double time(Timing.Step step) throws Exception {

@@ -166,12 +166,7 @@ public final class ModelBench {
                 // would otherwise squeeze the page cache and the other sides' memory.
                 for (int i = 1; i < n; i++) if (dropped[i]) libs.get(i - 1).close();
             }
-            if (round == warmup - 1) {
-                // Our first long product packs the model's weights (a copy as large as the model,
-                // made in the warm-up); collecting once here moves it out of the young generation,
-                // so no timed round pays for a collection copying it (measured: 5 s pauses).
-                System.gc();
-            }
+            if (round == warmup - 1) Timing.collectGarbage(); // our warm-up packed the weights
         }
         for (int i = 0; i < n; i++) {
             if (dropped[i]) { // only its last warm-up round was timed
