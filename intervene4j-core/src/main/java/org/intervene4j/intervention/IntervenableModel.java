@@ -33,24 +33,28 @@ import org.intervene4j.site.Sites;
  * is run in two parts ({@link PrefixSplit}): the columns before the earliest intervened one,
  * without hooks or graph, into a KV cache; then the rest with the interventions. The results and
  * gradients are those of the whole forward (to float rounding); the backward visits only the
- * rest's rows. {@link #withPrefixCut} turns this off.
+ * rest's rows. Under grad mode too, a source forward keeps only the rows it reads in the block
+ * where it ends ({@link SourceRowCut}). Both change results by float rounding only, and only in
+ * training forwards: without grad mode every forward runs whole, so that, for one, a vanilla
+ * interchange with the base as its own source reproduces the plain logits bit for bit.
+ * {@link #withTrainingCuts} turns both off.
  */
 public final class IntervenableModel {
     private final CausalLM model;
     private final List<InterventionSpec> specs;
     /** Every site a spec reads or writes (whole sites, no positions): the only ones the hooks watch. */
     private final Set<Site> touched = new HashSet<>();
-    /** Whether a base forward under grad mode may run its untouched prefix apart ({@link PrefixSplit}). */
-    private final boolean cutsPrefix;
+    /** Whether forwards under grad mode may be cut ({@link PrefixSplit}, {@link SourceRowCut}). */
+    private final boolean cutsTrainingRuns;
 
     public IntervenableModel(CausalLM model, List<InterventionSpec> specs) {
         this(model, specs, true);
     }
 
-    private IntervenableModel(CausalLM model, List<InterventionSpec> specs, boolean cutsPrefix) {
+    private IntervenableModel(CausalLM model, List<InterventionSpec> specs, boolean cutsTrainingRuns) {
         this.model = model;
         this.specs = List.copyOf(specs);
-        this.cutsPrefix = cutsPrefix;
+        this.cutsTrainingRuns = cutsTrainingRuns;
         for (InterventionSpec s : this.specs) {
             touched.add(s.site().whole());
             touched.add(s.sourceSite().whole());
@@ -79,11 +83,12 @@ public final class IntervenableModel {
     }
 
     /**
-     * This model with the prefix cut of gradient-carrying forwards turned on or off (on by
-     * default; see {@link PrefixSplit}). Off, every base forward runs whole: the gradients are
-     * the same up to float rounding, only slower to get.
+     * This model with the cuts of forwards under grad mode turned on or off (on by default): the
+     * prefix cut of base forwards ({@link PrefixSplit}) and the row cut of source forwards
+     * ({@link SourceRowCut}). Off, every forward runs whole: the gradients are the same up to
+     * float rounding, only slower to get.
      */
-    public IntervenableModel withPrefixCut(boolean on) {
+    public IntervenableModel withTrainingCuts(boolean on) {
         return new IntervenableModel(model, specs, on);
     }
 
@@ -152,7 +157,7 @@ public final class IntervenableModel {
         Map<Integer, Tensor> ownRows = new HashMap<>(); // same-run sources (SameRunSource), read as the base runs
         List<Fired> fired = new ArrayList<>();
         IntPredicate ownReads = k -> specs.get(k).intervention() instanceof SameRunSource;
-        PrefixSplit split = cutsPrefix && GradMode.enabled() && !actsOnLogitsSites() ? PrefixSplit.of(specs, base) : null;
+        PrefixSplit split = cutsTrainingRuns && GradMode.enabled() && !actsOnLogitsSites() ? PrefixSplit.of(specs, base) : null;
         KvCache cache = split == null ? null : prefixCache(split.prefix);
         Tensor logits = cache != null
                 ? model.forward(split.rest, hook(split.rest, k -> true, sourceRows, ownReads, ownRows, collected, fired, split::place), cache)
@@ -327,11 +332,16 @@ public final class IntervenableModel {
             }
             long needed = specs.stream().filter(s -> s.source() == which && s.intervention().needsSource()).count();
             int[] read = {0};
+            SourceRowCut cut = cutsTrainingRuns && GradMode.enabled() ? SourceRowCut.of(specs, which, input) : null;
             Sites reader = Sites.with(info.layers(), (site, x) -> {
+                // fewer columns than the input: the cut block's rows, the kept positions in order
+                boolean keptOnly = cut != null && x.size(1) != input.seq();
                 for (int k = 0; k < specs.size(); k++) {
                     InterventionSpec s = specs.get(k);
                     if (s.source() != which || !s.intervention().needsSource() || !s.sourceSite().whole().equals(site)) continue;
-                    RowSelection sel = select(k, s.sourceSite(), s.sourcePositions(), s.heads(), input, x.shape(), info);
+                    RowSelection sel = keptOnly
+                            ? select(k, s.sourceSite(), cut.keptPositions, s.heads(), cut.keptRows, x.shape(), info)
+                            : select(k, s.sourceSite(), s.sourcePositions(), s.heads(), input, x.shape(), info);
                     rows.put(k, sel.gather(x));
                     read[0]++;
                 }
@@ -340,7 +350,11 @@ public final class IntervenableModel {
                 return x;
             }, touched::contains);
             try {
-                model.forward(input, reader, null);
+                if (cut != null) {
+                    model.forward(cut.batch, reader.endingIn(cut.layer), null);
+                } else {
+                    model.forward(input, reader, null);
+                }
             } catch (SourceRead done) {
                 // the source forward stopped after its last needed site
             }

@@ -18,9 +18,12 @@ public final class Sites {
     private final boolean[] modelWatched;
     private final Site[][] perLayer; // [layer][component ordinal]
     private final Site[] modelLevel;
+    /** The block in which the hooks end the forward, or -1 when it runs to the end ({@link #endingIn}). */
+    private final int endLayer;
 
     private Sites(int layers, SiteHook hook, Predicate<Site> watches) {
         this.hook = hook;
+        this.endLayer = -1;
         Component[] cs = Component.values();
         perLayer = new Site[layers][cs.length];
         modelLevel = new Site[cs.length];
@@ -39,6 +42,15 @@ public final class Sites {
         }
     }
 
+    private Sites(Sites sites, int endLayer) {
+        this.hook = sites.hook;
+        this.watched = sites.watched;
+        this.modelWatched = sites.modelWatched;
+        this.perLayer = sites.perLayer;
+        this.modelLevel = sites.modelLevel;
+        this.endLayer = endLayer;
+    }
+
     /** Routes every site of a model with {@code layers} blocks through {@code hook}. */
     public static Sites with(int layers, SiteHook hook) {
         return hook == null ? NONE : new Sites(layers, hook, null);
@@ -51,6 +63,27 @@ public final class Sites {
      */
     public static Sites with(int layers, SiteHook hook, Predicate<Site> watches) {
         return hook == null ? NONE : new Sites(layers, hook, watches);
+    }
+
+    /**
+     * These hooks, declaring that they end the forward inside block {@code layer} (they throw
+     * once they have read what they need, as a source run does). A batch that keeps logits at
+     * selected positions then has that block keep only those rows right after its attention:
+     * its hooks at later sites get {@code [batch, k, ...]} activations, the selected rows in
+     * selection order, and the other rows' output projection and MLP are never computed. A
+     * forward going on past the block is an error.
+     */
+    public Sites endingIn(int layer) {
+        if (hook == null) throw new IllegalStateException("a forward without hooks cannot declare where its hooks end it");
+        if (layer < 0 || layer >= perLayer.length) {
+            throw new IllegalArgumentException("end layer " + layer + " is not a block of this model (0.." + (perLayer.length - 1) + ")");
+        }
+        return new Sites(this, layer);
+    }
+
+    /** The block in which the hooks end the forward ({@link #endingIn}), or -1 when it runs to the end. */
+    public int endLayer() {
+        return endLayer;
     }
 
     /** True when a hook is registered. */

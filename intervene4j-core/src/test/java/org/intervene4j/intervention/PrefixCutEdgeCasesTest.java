@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * padding side, per-head sites on GQA/MQA key and value heads, the embeddings site, two sources,
  * a same-run source, collects with repeated positions, several kept logits per example, an
  * example with no position at all, and the errors a bad spec raises. Each cut run is compared
- * with the whole forward ({@link IntervenableModel#withPrefixCut} off) and, where the fired
+ * with the whole forward ({@link IntervenableModel#withTrainingCuts} off) and, where the fired
  * report is concerned, with positions computed here by hand.
  */
 class PrefixCutEdgeCasesTest {
@@ -121,7 +121,7 @@ class PrefixCutEdgeCasesTest {
         PrefixCutTest.Recording rec = new PrefixCutTest.Recording(Fixtures.load(variant));
         ModelInfo info = rec.info();
         IntervenableModel cut = new IntervenableModel(rec, specs(info));
-        IntervenableModel whole = cut.withPrefixCut(false);
+        IntervenableModel whole = cut.withTrainingCuts(false);
         Random rng = new Random(19);
         int[][] baseIds = tokens(rng, info.vocab(), LENGTHS);
         int[][] src0 = tokens(rng, info.vocab(), 5, 6, 4);
@@ -224,7 +224,7 @@ class PrefixCutEdgeCasesTest {
         for (PadSide side : PadSide.values()) {
             TokenBatch base = TokenBatch.padded(ids, side, 0).withLogitsAt(new int[] {-1, -1, -1});
             Outcome a = runWithoutCollect(cut, rec, base, List.of(), labels);
-            Outcome b = runWithoutCollect(cut.withPrefixCut(false), rec, base, List.of(), labels);
+            Outcome b = runWithoutCollect(cut.withTrainingCuts(false), rec, base, List.of(), labels);
             int[] seqs = a.seqs();
             assertThat(b.seqs()).containsExactly(12);
             if (side == PadSide.RIGHT) {
@@ -264,7 +264,7 @@ class PrefixCutEdgeCasesTest {
             Throwable b;
             try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
                 a = catchThrowable(() -> im.run(base, List.of()));
-                b = catchThrowable(() -> im.withPrefixCut(false).run(base, List.of()));
+                b = catchThrowable(() -> im.withTrainingCuts(false).run(base, List.of()));
             }
             assertThat(b).as(specs.toString()).isNotNull();
             assertThat(a).as(specs.toString()).isNotNull().hasSameClassAs(b).hasMessage(b.getMessage());
@@ -289,7 +289,7 @@ class PrefixCutEdgeCasesTest {
         List<TokenBatch> sources = List.of(TokenBatch.padded(tokens(rng, rec.info().vocab(), 4, 6), PadSide.RIGHT, 0));
         int[] labels = {1, 2, 3, 4, 5, 6};
         Outcome a = runWithoutCollect(cut, rec, base, sources, labels);
-        Outcome b = runWithoutCollect(cut.withPrefixCut(false), rec, base, sources, labels);
+        Outcome b = runWithoutCollect(cut.withTrainingCuts(false), rec, base, sources, labels);
         assertThat(a.seqs()).containsExactly(6, 6, 4); // cut at column 6 (example 1 keeps logits at 6), not at 8
         assertThat(b.seqs()).containsExactly(6, 10);
         int vocab = rec.info().vocab();
@@ -326,7 +326,7 @@ class PrefixCutEdgeCasesTest {
         for (PadSide side : PadSide.values()) {
             TokenBatch base = TokenBatch.padded(ids, side, 0).withSharedLogitsAt(-1, -2);
             Outcome a = runWithoutCollect(cut, rec, base, List.of(), labels);
-            Outcome b = runWithoutCollect(cut.withPrefixCut(false), rec, base, List.of(), labels);
+            Outcome b = runWithoutCollect(cut.withTrainingCuts(false), rec, base, List.of(), labels);
             int expectedCut = 6; // example 0 reads at column 6 on either side (example 1 at column 8 left, 7 right)
             assertThat(a.seqs()).as(side.toString()).containsExactly(expectedCut, 10 - expectedCut);
             assertThat(b.seqs()).containsExactly(10);

@@ -38,8 +38,8 @@ class PrefixCutTest {
     static final class Recording implements CausalLM {
         final CausalLM inner;
         final List<TokenBatch> batches = new ArrayList<>();
-        /** Per forward: whether its last block keeps only the kept-logit rows after its attention. */
-        final List<Boolean> lastBlockCuts = new ArrayList<>();
+        /** Per forward: the block that keeps only the selected rows after its attention, or -1. */
+        final List<Integer> rowCuts = new ArrayList<>();
         Tensor embeddingOffset; // [d] added at every position when set
 
         Recording(CausalLM inner) {
@@ -54,7 +54,7 @@ class PrefixCutTest {
         @Override
         public Tensor forward(TokenBatch batch, Sites sites, KvCache cache) {
             batches.add(batch);
-            lastBlockCuts.add(LogitsSelection.keepsAfterAttention(batch, sites, info().layers() - 1));
+            rowCuts.add(LogitsSelection.rowCutLayer(batch, sites, info().layers() - 1));
             if (embeddingOffset == null) return inner.forward(batch, sites, cache);
             Site embeddings = Site.of(Component.EMBEDDINGS);
             Sites shifted = Sites.with(info().layers(), (site, x) -> site.equals(embeddings) ? add(x, embeddingOffset)
@@ -124,7 +124,7 @@ class PrefixCutTest {
         Recording rec = new Recording(Fixtures.load(variant));
         int vocab = rec.info().vocab();
         IntervenableModel cut = new IntervenableModel(rec, specs(rec.info().dModel()));
-        IntervenableModel whole = cut.withPrefixCut(false);
+        IntervenableModel whole = cut.withTrainingCuts(false);
         Random rng = new Random(17);
         for (PadSide side : PadSide.values()) {
             TokenBatch base = TokenBatch.padded(examples(rng, vocab, 9, 7, 8), side, 0);
@@ -197,7 +197,7 @@ class PrefixCutTest {
         TokenBatch base = TokenBatch.padded(examples(rng, rec.info().vocab(), 9, 7, 8), PadSide.LEFT, 0);
         TokenBatch source = TokenBatch.padded(examples(rng, rec.info().vocab(), 6, 9, 5), PadSide.LEFT, 0);
         Step a = step(cut, rec, base, source, new int[] {1, 2, 3});
-        Step b = step(cut.withPrefixCut(false), rec, base, source, new int[] {1, 2, 3});
+        Step b = step(cut.withTrainingCuts(false), rec, base, source, new int[] {1, 2, 3});
         assertThat(a.seqs()).containsExactly(9, 7, 9); // source, the prefix tried, then the whole base
         assertThat(b.seqs()).containsExactly(9, 9);
         assertThat(a.grads().get("embedding_offset")).containsExactly(b.grads().get("embedding_offset"));
@@ -216,13 +216,22 @@ class PrefixCutTest {
                 BoundlessRotatedSpace.random(rng, rec.info().dModel()), 0, new int[] {-1}, new int[] {-1})));
         TokenBatch base = TokenBatch.of(examples(rng, rec.info().vocab(), 8)[0]).withSharedLogitsAt(-1);
         TokenBatch source = TokenBatch.of(examples(rng, rec.info().vocab(), 6)[0]);
-        rec.lastBlockCuts.clear();
+        rec.rowCuts.clear();
         try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
             im.run(base, List.of(source));
         }
         assertThat(rec.seqs()).containsExactly(6, 7, 1);
-        // the source batch selects no logits (its forward stops after block 0); the prefix and the rest cut their last block
-        assertThat(rec.lastBlockCuts).containsExactly(false, true, true);
+        // the source keeps its read row in block 0, where it stops; the prefix and the rest cut their last block
+        int last = rec.info().layers() - 1;
+        assertThat(last).isGreaterThan(0);
+        assertThat(rec.rowCuts).containsExactly(0, last, last);
+        rec.rowCuts.clear();
+        try (Arena arena = Arena.open(); GradMode off = GradMode.off()) {
+            im.run(base, List.of(source));
+        }
+        // without grad mode nothing is cut but the last block of the base, which keeps its logits row
+        assertThat(rec.seqs()).containsExactly(6, 8);
+        assertThat(rec.rowCuts).containsExactly(-1, last);
     }
 
     /** max |a - b| / max(1e-6, max |b|). */

@@ -46,7 +46,7 @@ class PrefixCutTrainingTest {
         BoundlessRotatedSpace das = BoundlessRotatedSpace.random(new Random(5), rec.info().dModel());
         Site site = Site.of(0, Component.BLOCK_OUTPUT);
         IntervenableModel im = new IntervenableModel(rec, List.of(InterventionSpec.at(site, das, 0, new int[] {-1}, new int[] {-1})));
-        return im.withPrefixCut(cut);
+        return im.withTrainingCuts(cut);
     }
 
     static InterventionTrainer trainer(IntervenableModel im, List<TrainingListener.Step> steps) {

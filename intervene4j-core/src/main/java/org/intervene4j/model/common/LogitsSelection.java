@@ -19,6 +19,38 @@ public final class LogitsSelection {
 
     private LogitsSelection() {}
 
+    /** True for the sites of a block that come after its attention weights (those a row cut shrinks). */
+    public static boolean isAfterAttention(Component c) {
+        for (Component a : AFTER_ATTENTION) {
+            if (a == c) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The block that keeps only the batch's selected rows right after its attention, or -1 for
+     * none (the rows are then kept after the last block, before the final norm): the block in
+     * which the hooks end the forward ({@link Sites#endingIn}) when they declare one, else the
+     * last block when {@link #keepsAfterAttention} allows it.
+     */
+    public static int rowCutLayer(TokenBatch batch, Sites sites, int last) {
+        if (!batch.hasLogitsSelection()) return -1;
+        if (sites.endLayer() >= 0) return sites.endLayer();
+        return keepsAfterAttention(batch, sites, last) ? last : -1;
+    }
+
+    /**
+     * True when block {@code layer} is the row-cut block {@code cut}; a forward reaching a block
+     * after a cut that was declared as the end of the forward is a broken hook, not a result.
+     */
+    public static boolean cutsAt(int layer, int cut) {
+        if (cut >= 0 && layer > cut) {
+            throw new IllegalStateException("the hooks declared that they end this forward in block " + cut
+                    + ", but it reached block " + layer + " (its rows were cut to the selected ones there)");
+        }
+        return layer == cut;
+    }
+
     /**
      * True when the last block ({@code layer}) may keep only the selected rows right after its
      * attention: the batch selects logits and no hook watches that block's later sites. The

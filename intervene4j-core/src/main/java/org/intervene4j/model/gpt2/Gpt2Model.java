@@ -74,10 +74,11 @@ public final class Gpt2Model implements CausalLM {
         Tensor x = add(embedding(w.tokenEmbedding, batch.flatIds(), b, s), embedding(w.positionEmbedding, flatPositions, b, s));
         x = sites.at(Component.EMBEDDINGS, x);                                   // [b, s, d]
         int last = config.layers() - 1;
-        // the last block may drop the rows whose logits are not kept right after its attention
-        TokenBatch keepRows = LogitsSelection.keepsAfterAttention(batch, sites, last) ? batch : null;
-        for (int l = 0; l <= last; l++) x = block(l, x, keyMask, cache, sites, l == last ? keepRows : null);
-        if (keepRows == null) x = LogitsSelection.keep(x, batch);               // [b, k, d]: only the rows whose logits are kept
+        // one block may drop the rows whose logits are not kept right after its attention: the last,
+        // or the one where the hooks end the forward (a source run)
+        int cut = LogitsSelection.rowCutLayer(batch, sites, last);
+        for (int l = 0; l <= last; l++) x = block(l, x, keyMask, cache, sites, LogitsSelection.cutsAt(l, cut) ? batch : null);
+        if (cut < 0) x = LogitsSelection.keep(x, batch);                    // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.lnfGain, w.lnfBias, config.eps()));
         Tensor logits = sites.at(Component.LOGITS, linear(x, w.lmHead, null));   // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);

@@ -65,10 +65,11 @@ public final class NeoxModel implements CausalLM {
         Tensor[] rope = RotaryTables.tables(batch.positions(), config.invFreq());        // cos, sin: [b, s, rot/2]
         Tensor x = sites.at(Component.EMBEDDINGS, embedding(w.embedIn, batch.flatIds(), b, s)); // [b, s, d]
         int last = config.layers() - 1;
-        // the last block may drop the rows whose logits are not kept right after its attention
-        TokenBatch keepRows = LogitsSelection.keepsAfterAttention(batch, sites, last) ? batch : null;
-        for (int l = 0; l <= last; l++) x = block(l, x, rope, keyMask, cache, sites, l == last ? keepRows : null);
-        if (keepRows == null) x = LogitsSelection.keep(x, batch);               // [b, k, d]: only the rows whose logits are kept
+        // one block may drop the rows whose logits are not kept right after its attention: the last,
+        // or the one where the hooks end the forward (a source run)
+        int cut = LogitsSelection.rowCutLayer(batch, sites, last);
+        for (int l = 0; l <= last; l++) x = block(l, x, rope, keyMask, cache, sites, LogitsSelection.cutsAt(l, cut) ? batch : null);
+        if (cut < 0) x = LogitsSelection.keep(x, batch);                    // [b, k, d]: only the rows whose logits are kept
         x = sites.at(Component.FINAL_NORM, layerNorm(x, w.finalGain, w.finalBias, config.eps()));
         Tensor logits = sites.at(Component.LOGITS, linear(x, w.embedOut, null));       // [b, k, vocab]
         if (cache != null) cache.advance(batch, keyMask);
