@@ -219,6 +219,18 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * Writes the elements in row-major order into {@code out[0 .. numel)} (an array the caller
+     * reuses, where {@link #toFloatArray} would allocate one).
+     */
+    public void copyTo(float[] out) {
+        checkAlive("copyTo");
+        if (out.length < numel()) {
+            throw new IllegalArgumentException("copyTo: " + out.length + " floats for a tensor of shape " + Shapes.str(shape));
+        }
+        Strided.copy(shape, out, 0, Shapes.contiguousStrides(shape), data, offset, strides);
+    }
+
     /** Copies {@code src} (same shape) into this tensor's elements, in place, without autograd. */
     public Tensor copyFrom(Tensor src) {
         checkMutable("copyFrom");

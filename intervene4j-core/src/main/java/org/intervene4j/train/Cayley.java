@@ -26,14 +26,20 @@ final class Cayley {
 
     /**
      * Memo of the last forward: reused while the weight's values are unchanged (evaluation calls
-     * {@code matrix()} many times per weight update). One immutable entry swapped atomically, so
+     * {@code matrix()} many times per weight update). Read and replaced under its own lock, so
      * threads sharing a rotation never see a weight paired with another weight's inverse.
      */
     static final class Cache {
-        private volatile Entry last;
+        private Entry last; // guarded by this
     }
 
-    /** A forward's inputs and results, with float32 copies for backward; the arrays are never modified. */
+    /**
+     * A forward's inputs and results. {@code inverse}, {@code rotated} and {@code r0} are what
+     * backward reads (a graph may hold them after the memo moved on): never modified.
+     * {@code weight} and {@code result} are read only through the memo, under its lock: when the
+     * weight changes, the next entry takes them over (a training step would otherwise allocate
+     * both afresh, ~5 MB at d = 768, which on this VM costs more in page faults than copying).
+     */
     private static final class Entry {
         final float[] weight;    // W [d, d]
         final float[] inverse;   // M^{-1} [d, d]
@@ -92,14 +98,25 @@ final class Cayley {
             throw new IllegalArgumentException("op 'cayley': initial rotation has " + r0.length + " values, expected [" + d
                     + ", " + d + "]");
         }
-        Entry e = cache == null ? null : cache.last;
-        if (e == null || !holds(w, e.weight)) {
-            float[] r0Floats = r0 == null ? null : e != null && e.r0Source == r0 ? e.r0 : toFloats(r0, r0.length);
-            e = forward(w.toFloatArray(), r0, r0Floats, d, rank);
-            if (cache != null) cache.last = e;
-        }
         Tensor out = Tensor.empty(d, rank);
-        System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
+        Entry e;
+        if (cache == null) {
+            e = forward(w.toFloatArray(), r0, r0 == null ? null : toFloats(r0, r0.length), new float[d * rank], d, rank);
+        } else {
+            synchronized (cache) {
+                e = cache.last;
+                if (e == null || !holds(w, e.weight)) {
+                    boolean reuse = e != null && e.weight.length == d * d && e.result.length == d * rank;
+                    float[] weight = reuse ? e.weight : new float[d * d];
+                    w.copyTo(weight);
+                    float[] r0Floats = r0 == null ? null : e != null && e.r0Source == r0 ? e.r0 : toFloats(r0, r0.length);
+                    e = forward(weight, r0, r0Floats, reuse ? e.result : new float[d * rank], d, rank);
+                    cache.last = e;
+                }
+                System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
+            }
+        }
+        if (cache == null) System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
         Entry saved = e;
         return Graph.record("cayley", out, (grad, needs) -> new Tensor[] {backward(grad, saved, d, rank)}, w);
     }
@@ -111,7 +128,8 @@ final class Cayley {
         return Arrays.equals(w.data(), o, o + values.length, values, 0, values.length);
     }
 
-    private static Entry forward(float[] wv, double[] r0, float[] r0Floats, int d, int rank) {
+    /** The forward of weight {@code wv}, writing R into {@code result} [d, rank]. */
+    private static Entry forward(float[] wv, double[] r0, float[] r0Floats, float[] result, int d, int rank) {
         double[] m = scratch(0, d * d); // M = I + W - W^T, tile by tile so W^T's reads stay in cache
         final int tile = 32;
         for (int i0 = 0; i0 < d; i0 += tile) {
@@ -124,7 +142,6 @@ final class Cayley {
             }
         }
         double[] inv = DoubleMatrices.invertInPlace(m, d);
-        float[] result = new float[d * rank];
         double[] rotated = null;
         if (r0 == null) {
             // R = C[:, :rank] = 2 M^{-1}[:, :rank] - I[:, :rank]

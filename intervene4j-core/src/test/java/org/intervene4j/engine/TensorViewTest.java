@@ -29,6 +29,15 @@ class TensorViewTest {
     }
 
     @Test
+    void copyToWritesRowMajorElementsIntoTheCallersArray() {
+        Tensor t = iota(2, 3).transpose(0, 1);
+        float[] out = {9, 9, 9, 9, 9, 9, 9};
+        t.copyTo(out);
+        assertThat(out).containsExactly(0, 3, 1, 4, 2, 5, 9); // the tail beyond numel is left alone
+        assertThatThrownBy(() -> t.copyTo(new float[5])).hasMessageContaining("5 floats").hasMessageContaining("[3, 2]");
+    }
+
+    @Test
     void permuteNarrowSelectCompose() {
         Tensor x = iota(2, 3, 4); // value = 12a + 4b + c
         Tensor p = x.permute(2, 0, 1); // [4, 2, 3]
