@@ -102,6 +102,7 @@ final class Cayley {
         Entry e;
         if (cache == null) {
             e = forward(w.toFloatArray(), r0, r0 == null ? null : toFloats(r0, r0.length), new float[d * rank], d, rank);
+            System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
         } else {
             synchronized (cache) {
                 e = cache.last;
@@ -110,13 +111,13 @@ final class Cayley {
                     float[] weight = reuse ? e.weight : new float[d * d];
                     w.copyTo(weight);
                     float[] r0Floats = r0 == null ? null : e != null && e.r0Source == r0 ? e.r0 : toFloats(r0, r0.length);
+                    cache.last = null; // the old entry's weight is being overwritten: no memo until the new one exists
                     e = forward(weight, r0, r0Floats, reuse ? e.result : new float[d * rank], d, rank);
                     cache.last = e;
                 }
                 System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
             }
         }
-        if (cache == null) System.arraycopy(e.result, 0, out.data(), out.offset(), e.result.length);
         Entry saved = e;
         return Graph.record("cayley", out, (grad, needs) -> new Tensor[] {backward(grad, saved, d, rank)}, w);
     }

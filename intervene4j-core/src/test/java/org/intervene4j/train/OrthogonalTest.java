@@ -411,6 +411,25 @@ class OrthogonalTest {
     }
 
     @Test
+    void aFailedForwardLeavesNoStaleMemo() {
+        Orthogonal rot = Orthogonal.identity(6);
+        Tensor good = Tensor.randn(new Random(3), 0.5f, 6, 6);
+        setWeight(rot, good);
+        float[] expected = rot.matrix().toFloatArray();
+        Tensor bad = Tensor.of(good.toFloatArray(), 6, 6);
+        try (GradMode off = GradMode.off()) {
+            bad.set(Float.NaN, 1, 2);
+        }
+        for (int round = 0; round < 2; round++) {
+            setWeight(rot, bad);
+            assertThatThrownBy(rot::matrix).hasMessageContaining("singular");
+            assertThatThrownBy(rot::matrix).as("asked again: no memo of the failed forward").hasMessageContaining("singular");
+            setWeight(rot, good);
+            assertThat(rot.matrix().toFloatArray()).containsExactly(expected);
+        }
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         assertThatThrownBy(() -> Orthogonal.lowRank(4, 0)).hasMessageContaining("rank");
         assertThatThrownBy(() -> Orthogonal.lowRank(4, 5)).hasMessageContaining("rank must be in [1, 4]");
