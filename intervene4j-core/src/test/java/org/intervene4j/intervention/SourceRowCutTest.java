@@ -3,11 +3,9 @@ package org.intervene4j.intervention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.intervene4j.engine.Ops.crossEntropy;
 import static org.intervene4j.testing.Diffs.maxAbs;
 import static org.intervene4j.testing.Diffs.maxAbsDiff;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,18 +42,8 @@ class SourceRowCutTest {
 
     private static Step step(IntervenableModel im, PrefixCutTest.Recording rec, TokenBatch base, TokenBatch source, int[] labels) {
         rec.rowCuts.clear();
-        rec.batches.clear();
-        try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
-            Tensor logits = im.run(base, List.of(source)).logits();                 // [b, k, V]
-            Tensor loss = crossEntropy(logits.reshape(logits.size(0) * logits.size(1), logits.size(2)), labels, -1);
-            loss.backward();
-            Map<String, float[]> grads = new LinkedHashMap<>();
-            im.parameters().forEach((name, t) -> {
-                grads.put(name, t.grad().toFloatArray());
-                t.zeroGrad();
-            });
-            return new Step(loss.item(), grads, List.copyOf(rec.rowCuts));
-        }
+        PrefixCutEdgeCasesTest.Outcome o = PrefixCutEdgeCasesTest.runWithoutCollect(im, rec, base, List.of(source), labels);
+        return new Step(o.loss(), o.grads(), List.copyOf(rec.rowCuts));
     }
 
     /**
