@@ -70,11 +70,14 @@ final class Autograd {
         }
     }
 
-    /** {@code a + b} into a fresh tensor (neither input is modified: either may be a view of saved data). */
+    /**
+     * {@code a + b} into a fresh tensor (neither input is modified: either may be a view of saved
+     * data), in one pass of the vectorized, parallel add (backward runs without grad mode, so no
+     * graph is recorded): the gradients of a fused projection's q/k/v views meet here as three
+     * full-size tensors.
+     */
     private static Tensor sum(Tensor a, Tensor b) {
-        Tensor out = a.contiguousCopyNoGrad();
-        out.accumulateNoGrad(b);
-        return out;
+        return Ops.add(a, b);
     }
 
     /** Adds {@code g} to the persistent gradient of a leaf (or retained) tensor. */
