@@ -220,7 +220,13 @@ public final class Indexing {
             at += lengths[p];
         }
         for (int p = 0; p < parts.length; p++) {
-            Tensor pc = OpInputs.contiguousNoGrad(parts[p]);
+            if (!parts[p].isContiguous()) {
+                // one strided pass straight into its slot (a KV cache's keys are views of the fused projection)
+                Tensor slot = stacked ? out.select(d, starts[p]) : out.narrow(d, starts[p], lengths[p]);
+                slot.copyFrom(parts[p]);
+                continue;
+            }
+            Tensor pc = parts[p];
             float[] pd = pc.data();
             int po = pc.offset();
             int run = lengths[p] * lo.inner;

@@ -127,6 +127,15 @@ class IndexingTest {
         assertThat(s.get(1, 1, 2)).isEqualTo(a.get(1, 2));
         Tensor s2 = Ops.stack(2, a, b.narrow(1, 0, 3));
         assertThat(s2.shape()).containsExactly(2, 3, 2);
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) assertThat(s2.get(i, j, 1)).isEqualTo(b.get(i, j));
+        }
+        // a KV cache's join: keys as [batch, heads, seq, hd] views of a [batch, seq, heads * hd] projection
+        Tensor proj = Tensor.randn(rng, 1f, 2, 5, 3 * 4);
+        Tensor cached = proj.reshape(2, 5, 3, 4).transpose(1, 2);          // [2, 3, 5, 4], strided
+        Tensor fresh = Tensor.randn(rng, 1f, 2, 3, 1, 4);
+        assertThat(Ops.concat(2, cached, fresh).toFloatArray())
+                .containsExactly(Ops.concat(2, cached.contiguous(), fresh).toFloatArray());
         GradCheck.check("concat dim 0", in -> Ops.concat(0, in[0], in[1], in[2]),
                 Rand.param(rng, 1, 3), Rand.param(rng, 2, 3), Rand.param(rng, 3, 3));
         GradCheck.check("concat dim -1", in -> Ops.concat(-1, in[0], in[1]), Rand.param(rng, 2, 2, 1), Rand.param(rng, 2, 2, 3));
