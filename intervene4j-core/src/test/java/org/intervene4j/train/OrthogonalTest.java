@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.intervene4j.engine.Arena;
 import org.intervene4j.engine.GradMode;
 import org.intervene4j.engine.Ops;
@@ -426,6 +433,118 @@ class OrthogonalTest {
             assertThatThrownBy(rot::matrix).as("asked again: no memo of the failed forward").hasMessageContaining("singular");
             setWeight(rot, good);
             assertThat(rot.matrix().toFloatArray()).containsExactly(expected);
+        }
+    }
+
+    /** {@code sum(R * seed)}'s gradient with respect to W, from a rotation that never saw another weight. */
+    private static float[] freshGradient(Tensor initial, int rank, Tensor w, Tensor seed) {
+        Orthogonal fresh = new Orthogonal(w.size(0), rank, initial);
+        setWeight(fresh, w);
+        Ops.sum(Ops.mul(fresh.matrix(), seed)).backward();
+        return fresh.weight().grad().toFloatArray();
+    }
+
+    @Test
+    void aGraphKeptAcrossWeightUpdatesStillGivesItsOwnWeightsGradient() {
+        // Each new weight takes over the previous memo entry's arrays: a graph made before must
+        // still run the backward of the weight it saw (its inverse, R0 M^{-1} and R0 untouched).
+        int d = 24;
+        Tensor r0 = RandomOrthogonal.sample(new Random(5), d);
+        for (int rank : new int[] {d, 9}) {
+            for (Tensor initial : new Tensor[] {r0, null}) {
+                Orthogonal rot = new Orthogonal(d, rank, initial);
+                Tensor seed = Tensor.randn(new Random(6), 1f, d, rank);
+                Tensor[] weights = new Tensor[4];
+                Tensor[] losses = new Tensor[4];
+                float[][] values = new float[4][];
+                for (int step = 0; step < 4; step++) {
+                    weights[step] = Tensor.randn(new Random(40 + step), 0.4f, d, d);
+                    setWeight(rot, weights[step]);
+                    Tensor r = rot.matrix();
+                    values[step] = r.toFloatArray();
+                    losses[step] = Ops.sum(Ops.mul(r, seed));
+                }
+                // the oldest graph first: every later forward has recycled the memo's arrays since
+                for (int step = 0; step < 4; step++) {
+                    rot.weight().clearGrad();
+                    losses[step].backward();
+                    String what = "rank " + rank + (initial == null ? "" : ", with R0") + ", weight " + step;
+                    assertThat(rot.weight().grad().toFloatArray()).as(what)
+                            .containsExactly(freshGradient(initial, rank, weights[step], seed));
+                    Orthogonal fresh = new Orthogonal(d, rank, initial);
+                    setWeight(fresh, weights[step]);
+                    assertThat(values[step]).as(what).containsExactly(fresh.matrix().toFloatArray());
+                }
+            }
+        }
+    }
+
+    @Test
+    void threadsSharingOneMemoGetTheirOwnWeightsRotationAndGradient() throws Exception {
+        // Two threads take turns at one memo (as two threads sharing one Orthogonal do) with
+        // weights of their own, so nearly every forward recomputes and recycles the other
+        // thread's entry; each also runs a smaller rotation in between (its float64 scratch is
+        // then larger than needed). Every result and gradient must be that of its own weight.
+        int d = 64, rank = 64, small = 13, smallRank = 5;
+        double[] r0 = doubles(RandomOrthogonal.sample(new Random(11), d));
+        Cayley.Cache shared = new Cayley.Cache();
+        int threads = 2, rounds = 400;
+        Tensor[][] weights = new Tensor[threads][2];
+        Tensor[] smallWeights = new Tensor[threads];
+        float[][][] expected = new float[threads][2][];
+        float[][][] expectedGrad = new float[threads][2][];
+        float[][] expectedSmall = new float[threads][];
+        Tensor seed = Tensor.randn(new Random(12), 1f, d, rank);
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < 2; i++) {
+                weights[t][i] = Tensor.randn(new Random(100 + 10 * t + i), 0.3f, d, d);
+                Tensor w = Tensor.of(weights[t][i].toFloatArray(), d, d).requiresGrad(true);
+                Tensor r = Cayley.apply(w, r0, rank, null); // no memo: the reference
+                expected[t][i] = r.toFloatArray();
+                Ops.sum(Ops.mul(r, seed)).backward();
+                expectedGrad[t][i] = w.grad().toFloatArray();
+            }
+            smallWeights[t] = Tensor.randn(new Random(200 + t), 0.3f, small, small);
+            try (GradMode off = GradMode.off()) {
+                expectedSmall[t] = Cayley.apply(smallWeights[t], null, smallRank, null).toFloatArray();
+            }
+        }
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<String>> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                results.add(pool.submit(() -> {
+                    Cayley.Cache own = new Cayley.Cache();
+                    Tensor w = Tensor.zerosPersistent(d, d).requiresGrad(true);
+                    start.await();
+                    for (int round = 0; round < rounds; round++) {
+                        int i = round % 2;
+                        try (GradMode off = GradMode.off()) {
+                            w.copyFrom(weights[me][i]);
+                        }
+                        try (Arena arena = Arena.open()) {
+                            Tensor r = Cayley.apply(w, r0, rank, shared);
+                            if (!Arrays.equals(r.toFloatArray(), expected[me][i])) return "thread " + me + " round " + round + ": R";
+                            try (GradMode off = GradMode.off()) {
+                                float[] s = Cayley.apply(smallWeights[me], null, smallRank, own).toFloatArray();
+                                if (!Arrays.equals(s, expectedSmall[me])) return "thread " + me + " round " + round + ": small R";
+                            }
+                            if (round % 16 >= 2) continue; // mostly forwards: the threads meet in them
+                            w.clearGrad();
+                            Ops.sum(Ops.mul(r, seed)).backward();
+                            if (!Arrays.equals(w.grad().toFloatArray(), expectedGrad[me][i])) {
+                                return "thread " + me + " round " + round + ": gradient";
+                            }
+                        }
+                    }
+                    return "ok";
+                }));
+            }
+            for (Future<String> f : results) assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
