@@ -93,6 +93,25 @@ class AutogradTest {
     }
 
     @Test
+    void gradientsMeetingAtATensorAreSummedWithoutTouchingThemEvenWhenExpandedOrShared() {
+        // A node that uses one input three times and hands it a stride-0 (expanded) gradient
+        // once and its own incoming gradient twice (the same tensor, aliased): the sum must
+        // read them all and write none (the seed and the expanded one stay as they were).
+        AtomicInteger calls = new AtomicInteger();
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        Tensor a = times(x, 2f, calls).retainGrad();
+        Tensor ones = Tensor.of(new float[] {0.5f}, 1, 1).expand(2, 3); // [2, 3], strides 0
+        Tensor fan = Graph.record("fan", Tensor.zeros(2, 3), (g, needs) -> new Tensor[] {ones, g, g}, a, a, a);
+        Tensor seed = Tensor.of(new float[] {1, 10, 100, 1000, 10000, 100000}, 2, 3);
+        fan.backward(seed);
+        assertThat(a.grad().toFloatArray()).containsExactly(2.5f, 20.5f, 200.5f, 2000.5f, 20000.5f, 200000.5f);
+        assertThat(x.grad().toFloatArray()).containsExactly(5, 41, 401, 4001, 40001, 400001);
+        assertThat(seed.toFloatArray()).containsExactly(1, 10, 100, 1000, 10000, 100000);
+        assertThat(ones.toFloatArray()).containsOnly(0.5f);
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    @Test
     void retainGradKeepsAnIntermediateGradient() {
         AtomicInteger calls = new AtomicInteger();
         Tensor w = leaf(1, 2);
