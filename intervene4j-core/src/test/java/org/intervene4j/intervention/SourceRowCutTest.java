@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.intervene4j.testing.Diffs.maxAbs;
 import static org.intervene4j.testing.Diffs.maxAbsDiff;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -198,6 +199,80 @@ class SourceRowCutTest {
         int[][] all = new int[3][];
         for (int i = 0; i < 3; i++) all[i] = java.util.Arrays.copyOf(everyColumn[i], 8);
         assertThat(SourceRowCut.of(List.of(reading(out1, all)), 0, source).layer).isEqualTo(1); // 8 of 9 columns: cut
+    }
+
+    /**
+     * Random read plans: one or two sources, one to four specs each at a random site (the
+     * embeddings, any block's sites before or after its attention, per head or whole), positions
+     * shared or per example, some from the end, some repeated, drawn from two sets so that reads of
+     * one block often agree; either padding side. Every spec's source rows must be those of the
+     * uncut forward, whether or not its source was cut.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama", "qwen2", "gpt_neox"})
+    void randomReadPlansReadTheRowsOfTheUncutForward(String variant) {
+        Component[] components = {Component.EMBEDDINGS, Component.BLOCK_INPUT, Component.ATTENTION_INPUT,
+                Component.QUERY_OUTPUT, Component.KEY_OUTPUT, Component.VALUE_OUTPUT, Component.ATTENTION_VALUE_OUTPUT,
+                Component.ATTENTION_OUTPUT, Component.MLP_INPUT, Component.MLP_ACTIVATION, Component.MLP_OUTPUT,
+                Component.BLOCK_OUTPUT};
+        CausalLM m = Fixtures.load(variant);
+        ModelInfo info = m.info();
+        int plans = 80;
+        int cut = 0;
+        int runs = 0;
+        for (int plan = 0; plan < plans; plan++) {
+            Random rng = new Random(1000L * plan + 7);
+            int b = 1 + rng.nextInt(3);
+            int[] baseLengths = new int[b];
+            int[] sourceLengths = new int[b];
+            for (int i = 0; i < b; i++) {
+                baseLengths[i] = 3 + rng.nextInt(6);
+                sourceLengths[i] = 3 + rng.nextInt(6);
+            }
+            PadSide side = rng.nextBoolean() ? PadSide.LEFT : PadSide.RIGHT;
+            TokenBatch base = TokenBatch.padded(PrefixCutTest.examples(rng, info.vocab(), baseLengths), side, 0).withSharedLogitsAt(-1);
+            List<TokenBatch> sources = new ArrayList<>();
+            int sourceCount = 1 + rng.nextInt(2);
+            for (int s = 0; s < sourceCount; s++) {
+                sources.add(TokenBatch.padded(PrefixCutTest.examples(rng, info.vocab(), sourceLengths), side, 0));
+            }
+            int k = 1 + rng.nextInt(2);
+            int[][][] positionSets = new int[2][b][k]; // positions 0..2 or -1..-3: inside every example
+            for (int[][] set : positionSets) {
+                for (int[] p : set) java.util.Arrays.setAll(p, j -> rng.nextBoolean() ? rng.nextInt(3) : -1 - rng.nextInt(3));
+            }
+            List<InterventionSpec> specs = new ArrayList<>();
+            for (int n = 1 + rng.nextInt(4); n > 0; n--) {
+                Component c = components[rng.nextInt(components.length)];
+                int layer = rng.nextInt(info.layers());
+                boolean perHead = c.hasHeads && rng.nextBoolean();
+                Site site = c == Component.EMBEDDINGS ? Site.of(c) : perHead ? Site.heads(layer, c) : Site.of(layer, c);
+                int[][] from = positionSets[rng.nextInt(2)];
+                Positions read = rng.nextInt(4) == 0 ? Positions.of(from[0]) : Positions.perExample(from);
+                int headCount = c == Component.KEY_OUTPUT || c == Component.VALUE_OUTPUT ? info.kvHeads() : info.heads();
+                int[] heads = perHead ? new int[] {rng.nextInt(headCount)} : null;
+                specs.add(new InterventionSpec(site, site, new Vanilla(), rng.nextInt(sourceCount), Positions.perExample(positionSets[0]),
+                        read, heads, null));
+            }
+            for (int s = 0; s < sourceCount; s++) {
+                runs++;
+                if (SourceRowCut.of(specs, s, sources.get(s)) != null) cut++;
+            }
+            IntervenableModel im = new IntervenableModel(m, specs);
+            try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
+                Map<Integer, Tensor> withCuts = im.readSources(base, sources);
+                Map<Integer, Tensor> whole = im.withTrainingCuts(false).readSources(base, sources);
+                assertThat(withCuts.keySet()).isEqualTo(whole.keySet());
+                for (int spec : whole.keySet()) {
+                    float[] w = whole.get(spec).toFloatArray();
+                    assertThat(withCuts.get(spec).shape()).containsExactly(whole.get(spec).shape());
+                    assertThat(maxAbsDiff(withCuts.get(spec).toFloatArray(), w)).as("plan %d, spec %d of %s", plan, spec, specs)
+                            .isLessThanOrEqualTo(1e-5 * Math.max(maxAbs(w), 1e-3));
+                }
+            }
+        }
+        System.out.printf("%s: %d of %d random source runs cut%n", variant, cut, runs);
+        assertThat(cut).as("the plans exercise the cut").isGreaterThan(runs / 5);
     }
 
     @Test
