@@ -33,10 +33,11 @@ import org.intervene4j.site.Sites;
  * is run in two parts ({@link PrefixSplit}): the columns before the earliest intervened one,
  * without hooks or graph, into a KV cache; then the rest with the interventions. The results and
  * gradients are those of the whole forward (to float rounding); the backward visits only the
- * rest's rows. Under grad mode too, a source forward keeps only the rows it reads in the block
+ * rest's rows. In the same runs, a source forward keeps only the rows it reads in the block
  * where it ends ({@link SourceRowCut}). Both change results by float rounding only, and only in
- * training forwards: without grad mode every forward runs whole, so that, for one, a vanilla
- * interchange with the base as its own source reproduces the plain logits bit for bit.
+ * training forwards: grad mode on and some intervention with a parameter that requires a
+ * gradient. Every other forward runs whole, so that, for one, a vanilla interchange with the base
+ * as its own source reproduces the plain logits bit for bit, grad mode on or off.
  * {@link #withTrainingCuts} turns both off.
  */
 public final class IntervenableModel {
@@ -44,7 +45,7 @@ public final class IntervenableModel {
     private final List<InterventionSpec> specs;
     /** Every site a spec reads or writes (whole sites, no positions): the only ones the hooks watch. */
     private final Set<Site> touched = new HashSet<>();
-    /** Whether forwards under grad mode may be cut ({@link PrefixSplit}, {@link SourceRowCut}). */
+    /** Whether training forwards may be cut ({@link PrefixSplit}, {@link SourceRowCut}; see {@link #cutsThisRun}). */
     private final boolean cutsTrainingRuns;
 
     public IntervenableModel(CausalLM model, List<InterventionSpec> specs) {
@@ -83,7 +84,16 @@ public final class IntervenableModel {
     }
 
     /**
-     * This model with the cuts of forwards under grad mode turned on or off (on by default): the
+     * True for a training forward, the only kind that is cut: grad mode is on and some
+     * intervention has a parameter that requires a gradient (an evaluation that merely left grad
+     * mode on keeps its bit-exact results).
+     */
+    private boolean cutsThisRun() {
+        return cutsTrainingRuns && GradMode.enabled() && !parameters().isEmpty();
+    }
+
+    /**
+     * This model with the cuts of training forwards turned on or off (on by default): the
      * prefix cut of base forwards ({@link PrefixSplit}) and the row cut of source forwards
      * ({@link SourceRowCut}). Off, every forward runs whole: the gradients are the same up to
      * float rounding, only slower to get.
@@ -157,7 +167,7 @@ public final class IntervenableModel {
         Map<Integer, Tensor> ownRows = new HashMap<>(); // same-run sources (SameRunSource), read as the base runs
         List<Fired> fired = new ArrayList<>();
         IntPredicate ownReads = k -> specs.get(k).intervention() instanceof SameRunSource;
-        PrefixSplit split = cutsTrainingRuns && GradMode.enabled() && !actsOnLogitsSites() ? PrefixSplit.of(specs, base) : null;
+        PrefixSplit split = cutsThisRun() && !actsOnLogitsSites() ? PrefixSplit.of(specs, base) : null;
         KvCache cache = split == null ? null : prefixCache(split.prefix);
         Tensor logits = cache != null
                 ? model.forward(split.rest, hook(split.rest, k -> true, sourceRows, ownReads, ownRows, collected, fired, split::place), cache)
@@ -332,7 +342,7 @@ public final class IntervenableModel {
             }
             long needed = specs.stream().filter(s -> s.source() == which && s.intervention().needsSource()).count();
             int[] read = {0};
-            SourceRowCut cut = cutsTrainingRuns && GradMode.enabled() ? SourceRowCut.of(specs, which, input) : null;
+            SourceRowCut cut = cutsThisRun() ? SourceRowCut.of(specs, which, input) : null;
             Sites reader = Sites.with(info.layers(), (site, x) -> {
                 // fewer columns than the input: the cut block's rows, the kept positions in order
                 boolean keptOnly = cut != null && x.size(1) != input.seq();

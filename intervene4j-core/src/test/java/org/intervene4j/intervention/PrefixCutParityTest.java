@@ -15,6 +15,7 @@ import org.intervene4j.io.SafetensorsFile;
 import org.intervene4j.model.PadSide;
 import org.intervene4j.model.TokenBatch;
 import org.intervene4j.site.Component;
+import org.intervene4j.site.Site;
 import org.intervene4j.testing.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,7 +67,8 @@ class PrefixCutParityTest {
                     float[] got;
                     rec.batches.clear();
                     try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
-                        got = new IntervenableModel(rec, specs).run(batch, List.of(sources)).logits().toFloatArray(); // [2, 3, V]
+                        got = new IntervenableModel(rec, training(specs, rec.info())).run(batch, List.of(sources)).logits()
+                                .toFloatArray(); // [2, 3, V]
                     }
                     String what = variant + " case " + c + " (" + all.get(c).get("name").asText() + ") " + side;
                     assertThat(rec.seqs()).as(what).endsWith(4, 3); // cut at column 4: the prefix, then the last three columns
@@ -95,6 +97,20 @@ class PrefixCutParityTest {
      * The case's specs with positions for two examples: the case's own for the base, none for the
      * second example; or null when some position is before 4 or a spec sits at final_norm/logits.
      */
+    /**
+     * {@code specs} as a training run: plus a trainable vector of zeros added at the last column
+     * of block 0's MLP output (x + 0 = x exactly), so that the run is cut even when the case's
+     * own interventions have nothing to train.
+     */
+    private static List<InterventionSpec> training(List<InterventionSpec> specs, org.intervene4j.model.ModelInfo info) {
+        List<InterventionSpec> out = new ArrayList<>(specs);
+        Tensor zeros = Tensor.zeros(info.dModel()).requiresGrad(true);
+        Site site = Site.of(0, Component.MLP_OUTPUT);
+        out.add(new InterventionSpec(site, site, Addition.ofVector(zeros), -1, Positions.perExample(new int[][] {{-1}, {}}), null,
+                null, null));
+        return out;
+    }
+
     private static List<InterventionSpec> lateSpecs(JsonNode entries, int c, org.intervene4j.model.ModelInfo info) {
         List<InterventionSpec> out = new ArrayList<>();
         for (int k = 0; k < entries.size(); k++) {

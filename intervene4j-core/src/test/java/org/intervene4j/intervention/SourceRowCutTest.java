@@ -143,7 +143,10 @@ class SourceRowCutTest {
         }
     }
 
-    /** The source forward's row cut for these specs ({@code -1}: none), as recorded in one training step. */
+    /**
+     * The source forward's row cut for these specs ({@code -1}: none), as recorded in one
+     * training forward: the specs plus a trainable LoReFT on the base, which reads no source.
+     */
     private static int sourceCut(List<InterventionSpec> specs) {
         PrefixCutTest.Recording rec = new PrefixCutTest.Recording(Fixtures.load("llama"));
         Random rng = new Random(37);
@@ -152,9 +155,17 @@ class SourceRowCutTest {
         TokenBatch source = TokenBatch.padded(PrefixCutTest.examples(rng, rec.info().vocab(), SOURCE_LENGTHS), PadSide.RIGHT, 0);
         rec.rowCuts.clear();
         try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
-            new IntervenableModel(rec, specs).run(base, List.of(source));
+            new IntervenableModel(rec, training(specs, rec.info())).run(base, List.of(source));
         }
         return rec.rowCuts.get(0);
+    }
+
+    /** {@code specs} plus a trainable intervention on the base that reads no source: a training forward. */
+    private static List<InterventionSpec> training(List<InterventionSpec> specs, ModelInfo info) {
+        List<InterventionSpec> out = new java.util.ArrayList<>(specs);
+        out.add(InterventionSpec.at(Site.of(0, Component.MLP_OUTPUT), LoReFT.random(new Random(53), info.dModel(), 2), -1,
+                new int[] {-1}, null));
+        return out;
     }
 
     private static InterventionSpec reading(Site site, int[][] from) {
@@ -186,7 +197,8 @@ class SourceRowCutTest {
         TokenBatch headsBase = TokenBatch.padded(PrefixCutTest.examples(rng, llama.info().vocab(), BASE_LENGTHS), PadSide.LEFT, 0)
                 .withSharedLogitsAt(-1);
         TokenBatch headsSource = TokenBatch.padded(PrefixCutTest.examples(rng, llama.info().vocab(), SOURCE_LENGTHS), PadSide.LEFT, 0);
-        assertThat(sourceRowsRelDiff(new IntervenableModel(llama, heads), headsBase, headsSource)).isLessThanOrEqualTo(1e-6);
+        assertThat(sourceRowsRelDiff(new IntervenableModel(llama, training(heads, llama.info())), headsBase, headsSource))
+                .isLessThanOrEqualTo(1e-6);
         // counts that differ between examples, or every column read
         int[][] uneven = {{-1}, {-1, 0}, {-1}};
         assertThat(sourceCut(List.of(new InterventionSpec(out1, out1, new Vanilla(), 0, Positions.perExample(uneven),
@@ -258,7 +270,7 @@ class SourceRowCutTest {
                 runs++;
                 if (SourceRowCut.of(specs, s, sources.get(s)) != null) cut++;
             }
-            IntervenableModel im = new IntervenableModel(m, specs);
+            IntervenableModel im = new IntervenableModel(m, training(specs, m.info())); // a training forward, so it may cut
             try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
                 Map<Integer, Tensor> withCuts = im.readSources(base, sources);
                 Map<Integer, Tensor> whole = im.withTrainingCuts(false).readSources(base, sources);
@@ -273,6 +285,32 @@ class SourceRowCutTest {
         }
         System.out.printf("%s: %d of %d random source runs cut%n", variant, cut, runs);
         assertThat(cut).as("the plans exercise the cut").isGreaterThan(runs / 5);
+    }
+
+    /**
+     * An evaluation that leaves grad mode on (its default) is not a training forward: with no
+     * intervention parameter to train, nothing is cut, and a vanilla interchange with the base as
+     * its own source gives the plain logits bit for bit.
+     */
+    @Test
+    void anEvaluationUnderGradModeIsNotCut() {
+        PrefixCutTest.Recording rec = new PrefixCutTest.Recording(Fixtures.load("llama"));
+        Site site = Site.of(0, Component.BLOCK_OUTPUT); // not the last block, which keeps only the logits row in both runs
+        IntervenableModel im = new IntervenableModel(rec, List.of(reading(site, new int[][] {{-1}, {-1}, {-1}})));
+        Random rng = new Random(47);
+        TokenBatch tokens = TokenBatch.padded(PrefixCutTest.examples(rng, rec.info().vocab(), BASE_LENGTHS), PadSide.LEFT, 0);
+        TokenBatch base = tokens.withSharedLogitsAt(-1);
+        float[] plain;
+        try (GradMode off = GradMode.off()) {
+            plain = rec.forward(base).toFloatArray();
+        }
+        rec.rowCuts.clear();
+        rec.batches.clear();
+        try (Arena arena = Arena.open(); GradMode on = GradMode.on()) {
+            assertThat(im.run(base, List.of(tokens)).logits().toFloatArray()).containsExactly(plain);
+        }
+        assertThat(rec.seqs()).containsExactly(9, 9);                    // the source, then the whole base
+        assertThat(rec.rowCuts.get(0)).isEqualTo(-1);
     }
 
     @Test
