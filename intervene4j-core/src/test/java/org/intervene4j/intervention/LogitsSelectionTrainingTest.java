@@ -130,17 +130,9 @@ class LogitsSelectionTrainingTest {
         }
         Map<String, float[]> pa = snapshot(selected);
         Map<String, float[]> pb = snapshot(full);
-        double worstParam = 0;
-        double moved = 0;
-        for (String name : pa.keySet()) {
-            float[] x = pa.get(name);
-            float[] y = pb.get(name);
-            float[] x0 = initial.get(name);
-            for (int i = 0; i < x.length; i++) {
-                worstParam = Math.max(worstParam, Math.abs(x[i] - y[i]));
-                moved = Math.max(moved, Math.abs(x[i] - x0[i]));
-            }
-        }
+        double[] drift = paramDrift(pa, pb, initial);
+        double worstParam = drift[0];
+        double moved = drift[1];
         InterventionTrainer.Evaluation ea = ta.evaluate(heldOut);
         InterventionTrainer.Evaluation eb = tb.evaluate(heldOut);
         System.out.printf("%d steps: max |loss diff| %.2g, max |param diff| %.2g (params moved up to %.3g); held-out IIA %.3f vs %.3f,"
@@ -151,6 +143,25 @@ class LogitsSelectionTrainingTest {
         assertThat(ea.accuracy()).isEqualTo(eb.accuracy());
         assertThat(ea.examples()).isEqualTo(8);
         assertThat(ea.loss()).isCloseTo(eb.loss(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    /**
+     * {max |a - b|, max |a - initial|} over every parameter: how far two trainings ended apart,
+     * and how far the first moved at all (so that agreeing cannot mean not training).
+     */
+    static double[] paramDrift(Map<String, float[]> a, Map<String, float[]> b, Map<String, float[]> initial) {
+        double apart = 0;
+        double moved = 0;
+        for (String name : a.keySet()) {
+            float[] x = a.get(name);
+            float[] y = b.get(name);
+            float[] x0 = initial.get(name);
+            for (int i = 0; i < x.length; i++) {
+                apart = Math.max(apart, Math.abs(x[i] - y[i]));
+                moved = Math.max(moved, Math.abs(x[i] - x0[i]));
+            }
+        }
+        return new double[] {apart, moved};
     }
 
     static Map<String, float[]> snapshot(IntervenableModel im) {

@@ -109,17 +109,9 @@ class PrefixCutTrainingTest {
         }
         Map<String, float[]> pa = LogitsSelectionTrainingTest.snapshot(cut);
         Map<String, float[]> pb = LogitsSelectionTrainingTest.snapshot(whole);
-        double worstParam = 0;
-        double moved = 0;
-        for (String name : pa.keySet()) {
-            float[] x = pa.get(name);
-            float[] y = pb.get(name);
-            float[] x0 = initial.get(name);
-            for (int i = 0; i < x.length; i++) {
-                worstParam = Math.max(worstParam, Math.abs(x[i] - y[i]));
-                moved = Math.max(moved, Math.abs(x[i] - x0[i]));
-            }
-        }
+        double[] drift = LogitsSelectionTrainingTest.paramDrift(pa, pb, initial);
+        double worstParam = drift[0];
+        double moved = drift[1];
         rec.batches.clear();
         InterventionTrainer.Evaluation ea = ta.evaluate(heldOut);
         InterventionTrainer.Evaluation eb = tb.evaluate(heldOut);

@@ -52,13 +52,8 @@ class DoubleInversePipelineTest {
         for (int d : new int[] {40, 65, 200, 333}) {
             for (boolean zeroDiagonal : new boolean[] {true, false}) {
                 double[] a = testMatrix(d, zeroDiagonal, d);
-                double[][] inv = new double[2][];
-                withKernels(true, () -> inv[0] = DoubleMatrices.invert(a, d));
-                withKernels(false, () -> inv[1] = DoubleMatrices.invert(a, d));
-                double maxRel = 0;
-                for (int i = 0; i < d * d; i++) {
-                    maxRel = Math.max(maxRel, Math.abs(inv[0][i] - inv[1][i]) / (1 + Math.abs(inv[1][i])));
-                }
+                double[][] inv = DoubleMatricesTest.inverseWithBothKernels(a, d);
+                double maxRel = DoubleMatricesTest.maxRelDiff(inv[0], inv[1]);
                 double errVector = inverseResidual(a, inv[0], d);
                 double errScalar = inverseResidual(a, inv[1], d);
                 System.out.printf("pipelined invert d=%d swaps=%s: residual vector %.2e scalar %.2e, max rel diff %.2e%n",

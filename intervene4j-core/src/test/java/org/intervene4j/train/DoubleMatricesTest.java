@@ -114,17 +114,27 @@ class DoubleMatricesTest {
         }
     }
 
+    /** {vector kernels' inverse, scalar kernels' inverse} of {@code a [d, d]}. */
+    static double[][] inverseWithBothKernels(double[] a, int d) {
+        double[][] inv = new double[2][];
+        withKernels(true, () -> inv[0] = DoubleMatrices.invert(a, d));
+        withKernels(false, () -> inv[1] = DoubleMatrices.invert(a, d));
+        return inv;
+    }
+
+    /** max |x - y| / (1 + |y|) over the elements. */
+    static double maxRelDiff(double[] x, double[] y) {
+        double m = 0;
+        for (int i = 0; i < y.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]) / (1 + Math.abs(y[i])));
+        return m;
+    }
+
     @Test
     void vectorAndScalarInversesAgree() {
         int d = 130;
         double[] a = gaussian(new Random(3), d * d);
-        double[][] inv = new double[2][];
-        withKernels(true, () -> inv[0] = DoubleMatrices.invert(a, d));
-        withKernels(false, () -> inv[1] = DoubleMatrices.invert(a, d));
-        double maxRel = 0;
-        for (int i = 0; i < d * d; i++) {
-            maxRel = Math.max(maxRel, Math.abs(inv[0][i] - inv[1][i]) / (1 + Math.abs(inv[1][i])));
-        }
+        double[][] inv = inverseWithBothKernels(a, d);
+        double maxRel = maxRelDiff(inv[0], inv[1]);
         assertThat(maxRel).isLessThan(1e-9);
     }
 
