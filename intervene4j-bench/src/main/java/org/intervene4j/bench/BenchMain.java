@@ -197,9 +197,12 @@ public final class BenchMain implements Runnable {
         File json;
         @Option(names = "--threads", defaultValue = "2", description = "threads for both engines")
         int threads;
-        @Option(names = "--warmup", defaultValue = "3", description = "untimed runs before timing")
+        // Warm-up as in the DAS step bench: our kernels (the backward's above all) leave the
+        // Vector API's boxing fallbacks only once the JIT has compiled them, about ten passes in
+        // (forward after 3 untimed passes: median ~180 ms; after 12: ~145-160 ms).
+        @Option(names = "--warmup", defaultValue = "12", description = "untimed runs per side before timing (default: 12)")
         int warmup;
-        @Option(names = "--runs", defaultValue = "7", description = "timed runs (the median is kept)")
+        @Option(names = "--runs", defaultValue = "11", description = "timed runs, the median is kept (default: 11)")
         int runs;
         @Option(names = "--layers", defaultValue = "12", description = "number of blocks")
         int layers;

@@ -2,9 +2,11 @@ package org.intervene4j.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reverse-mode differentiation over the graph of {@link GradNode}s. Only nodes reachable from
@@ -33,6 +35,9 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
+        // Pending gradients this pass allocated and has not handed to any op: only these may be
+        // written in place (any other may alias saved data or another pending gradient).
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         try (GradMode off = GradMode.off()) {
             if (root.gradFn == null) {
                 accumulateLeaf(root, seed);
@@ -42,8 +47,13 @@ final class Autograd {
                 Tensor t = order.get(i);
                 Tensor g = pending.remove(t);
                 if (g == null) continue;
+                owned.remove(g);
                 if (t.retainsGrad()) accumulateLeaf(t, g);
                 GradNode node = t.gradFn;
+                if (node.region != null) {
+                    placeInRegion(node, g, pending, owned);
+                    continue;
+                }
                 Tensor[] grads = node.backward.apply(g, node.needs);
                 for (int k = 0; k < node.inputs.length; k++) {
                     if (!node.needs[k]) continue;
@@ -62,12 +72,47 @@ final class Autograd {
                         if (prev == null) {
                             pending.put(in, gi);
                         } else {
-                            pending.put(in, sum(prev, gi));
+                            owned.remove(prev);
+                            Tensor total = sum(prev, gi);
+                            pending.put(in, total);
+                            owned.add(total);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The gradient {@code g} of a region view (narrow, select) added into that region of its
+     * input's gradient: a leaf's own gradient, or the input's pending gradient, which becomes a
+     * buffer this pass owns (zeros, or a copy of a gradient it does not own). So the q, k and v
+     * views of a fused projection fill one buffer instead of three mostly-zero tensors and two
+     * full-size sums.
+     */
+    private static void placeInRegion(GradNode node, Tensor g, Map<Tensor, Tensor> pending, Set<Tensor> owned) {
+        if (!node.needs[0]) return;
+        Tensor in = node.inputs[0];
+        if (Anomaly.enabled()) Anomaly.check("backward of '" + node.op + "' (input 0)", g);
+        if (in.gradFn == null) {
+            Tensor grad = in.grad();
+            if (grad == null) {
+                grad = Tensor.zerosPersistent(in.shape);
+                in.setGrad(grad);
+            }
+            node.region.of(grad).accumulateNoGrad(g);
+            return;
+        }
+        Tensor buffer = pending.get(in);
+        if (buffer == null) {
+            buffer = Tensor.zeros(in.shape);
+            node.region.of(buffer).copyFrom(g);
+        } else {
+            if (!owned.contains(buffer)) buffer = Tensor.empty(in.shape).copyFrom(buffer);
+            node.region.of(buffer).accumulateNoGrad(g);
+        }
+        pending.put(in, buffer);
+        owned.add(buffer);
     }
 
     /**

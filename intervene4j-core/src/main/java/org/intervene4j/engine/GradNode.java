@@ -16,16 +16,34 @@ public final class GradNode {
         Tensor[] apply(Tensor grad, boolean[] needs);
     }
 
+    /**
+     * For an op whose output is a region of its one input (narrow, select): that region of a
+     * tensor shaped like the input. Its gradient is the output's gradient placed in that region
+     * and zero elsewhere, so {@link Autograd} writes it straight into the input's gradient
+     * buffer instead of materializing a mostly-zero tensor per view and summing them.
+     */
+    @FunctionalInterface
+    interface Region {
+        Tensor of(Tensor inputShaped);
+    }
+
     final String op;
     final Tensor[] inputs;
     final boolean[] needs;
     final Backward backward;
+    /** Non-null when the output is a region of {@code inputs[0]}. */
+    final Region region;
 
     GradNode(String op, Tensor[] inputs, boolean[] needs, Backward backward) {
+        this(op, inputs, needs, backward, null);
+    }
+
+    GradNode(String op, Tensor[] inputs, boolean[] needs, Backward backward, Region region) {
         this.op = op;
         this.inputs = inputs;
         this.needs = needs;
         this.backward = backward;
+        this.region = region;
     }
 
     /** The name of the op that recorded this node. */

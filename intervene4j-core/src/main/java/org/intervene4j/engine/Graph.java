@@ -14,6 +14,23 @@ public final class Graph {
      * @return {@code out}, now carrying its grad node when one is needed
      */
     public static Tensor record(String op, Tensor out, GradNode.Backward backward, Tensor... inputs) {
+        return record(op, out, backward, null, inputs);
+    }
+
+    /**
+     * Registers {@code out}, a view of the region {@code region} selects in {@code input}
+     * (narrow, select): its gradient is placed into that region of the input's gradient.
+     */
+    static Tensor recordRegion(String op, Tensor out, GradNode.Region region, Tensor input) {
+        int[] inShape = input.shape;
+        return record(op, out, (g, needs) -> {
+            Tensor full = Tensor.zeros(inShape);
+            region.of(full).copyFrom(g);
+            return new Tensor[] {full};
+        }, region, input);
+    }
+
+    private static Tensor record(String op, Tensor out, GradNode.Backward backward, GradNode.Region region, Tensor... inputs) {
         out.op = op;
         if (GradMode.enabled()) {
             boolean[] needs = null;
@@ -24,7 +41,7 @@ public final class Graph {
                 }
             }
             if (needs != null) {
-                out.gradFn = new GradNode(op, inputs, needs, backward);
+                out.gradFn = new GradNode(op, inputs, needs, backward, region);
                 out.markRequiresGrad();
             }
         }

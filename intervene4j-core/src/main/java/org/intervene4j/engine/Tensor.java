@@ -440,12 +440,7 @@ public final class Tensor {
         int[] s = shape.clone();
         s[d] = length;
         Tensor out = new Tensor(data, offset + start * strides[d], s, strides, arena);
-        int[] inShape = shape;
-        return Graph.record("narrow", out, (g, needs) -> {
-            Tensor full = zeros(inShape);
-            full.narrowNoGrad(d, start, length).copyFrom(g);
-            return new Tensor[] {full};
-        }, this);
+        return Graph.recordRegion("narrow", out, full -> full.narrowNoGrad(d, start, length), this);
     }
 
     /** Elements {@code [start, end)} of dimension {@code dim} (a view). */
@@ -469,12 +464,7 @@ public final class Tensor {
             st[j++] = strides[i];
         }
         Tensor out = new Tensor(data, offset + index * strides[d], s, st, arena);
-        int[] inShape = shape;
-        return Graph.record("select", out, (g, needs) -> {
-            Tensor full = zeros(inShape);
-            full.selectNoGrad(d, index).copyFrom(g);
-            return new Tensor[] {full};
-        }, this);
+        return Graph.recordRegion("select", out, full -> full.selectNoGrad(d, index), this);
     }
 
     /** Inserts a dimension of size 1 at {@code dim} (a view). */

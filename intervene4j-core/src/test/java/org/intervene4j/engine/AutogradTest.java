@@ -112,6 +112,74 @@ class AutogradTest {
     }
 
     @Test
+    void viewsOfOneTensorPlaceTheirGradientsInOneBufferWithoutTouchingAnyOtherGradient() {
+        // h [2, 6] feeds three narrows (the q/k/v pattern, two overlapping), a select, and a
+        // node that hands its incoming gradient to h and to h2 as one aliased tensor: the
+        // regions must add into h's gradient only, never into h2's or the seed. Both orders:
+        // the aliased gradient reaching h before the views' gradients, and after.
+        viewsAndAnAliasedGradientMeetAtOneTensor(true);
+        viewsAndAnAliasedGradientMeetAtOneTensor(false);
+    }
+
+    private static void viewsAndAnAliasedGradientMeetAtOneTensor(boolean aliasedFirst) {
+        AtomicInteger calls = new AtomicInteger();
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 6).requiresGrad(true);
+        Tensor w = Tensor.of(new float[] {1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6}, 2, 6).requiresGrad(true);
+        Tensor h = times(x, 2f, calls).retainGrad();
+        Tensor h2 = times(w, 1f, calls).retainGrad();
+        Tensor seed = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 6);
+        Tensor both = Graph.record("both", Tensor.zeros(2, 6), (g, needs) -> new Tensor[] {g, g}, h, h2);
+        Tensor q = times(h.narrow(1, 0, 2), 10f, calls);   // columns 0-1
+        Tensor k = times(h.narrow(1, 2, 3), 100f, calls);  // columns 2-4
+        Tensor v = times(h.narrow(1, 3, 3), 1000f, calls); // columns 3-5, overlapping k
+        Tensor r = times(h.select(0, 1), 10000f, calls);   // row 1
+        Tensor[] views = {q, k, v, r};
+        Tensor[] viewGrads = {Tensor.full(1f, 2, 2), Tensor.full(1f, 2, 3), Tensor.full(1f, 2, 3), Tensor.full(1f, 6)};
+        // the graph is ordered depth-first from the root's inputs: the last input's branch runs first
+        Tensor[] inputs = new Tensor[5];
+        Tensor[] grads = new Tensor[5];
+        inputs[aliasedFirst ? 4 : 0] = both;
+        grads[aliasedFirst ? 4 : 0] = seed;
+        for (int i = 0; i < 4; i++) {
+            inputs[aliasedFirst ? i : i + 1] = views[i];
+            grads[aliasedFirst ? i : i + 1] = viewGrads[i];
+        }
+        Tensor out = Graph.record("gather", Tensor.zeros(1), (g, needs) -> grads, inputs);
+        out.backward(Tensor.of(new float[] {1}, 1));
+        float[] want = new float[12]; // d out / d h, written out per element
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 6; j++) {
+                float d = seed.toFloatArray()[i * 6 + j];
+                if (j < 2) d += 10;
+                if (j >= 2 && j < 5) d += 100;
+                if (j >= 3) d += 1000;
+                if (i == 1) d += 10000;
+                want[i * 6 + j] = d;
+            }
+        }
+        assertThat(h.grad().toFloatArray()).containsExactly(want);
+        assertThat(h2.grad().toFloatArray()).containsExactly(seed.toFloatArray());
+        assertThat(w.grad().toFloatArray()).containsExactly(seed.toFloatArray());
+        float[] wantX = want.clone();
+        for (int i = 0; i < wantX.length; i++) wantX[i] *= 2;
+        assertThat(x.grad().toFloatArray()).containsExactly(wantX);
+        assertThat(seed.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+    }
+
+    @Test
+    void viewsOfALeafAddIntoItsGradientAcrossBackwardCalls() {
+        AtomicInteger calls = new AtomicInteger();
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2).requiresGrad(true);
+        Tensor a = times(x.select(1, 0), 2f, calls);  // [3]: column 0
+        Tensor b = times(x.narrow(0, 1, 2), 3f, calls); // [2, 2]: rows 1-2
+        Tensor out = Graph.record("pair", Tensor.zeros(1), (g, needs) -> new Tensor[] {Tensor.full(1f, 3), Tensor.full(1f, 2, 2)}, a, b);
+        out.backward(Tensor.of(new float[] {1}, 1));
+        assertThat(x.grad().toFloatArray()).containsExactly(2, 0, 5, 3, 5, 3);
+        times(x.narrow(1, 1, 1), 7f, calls).backward(Tensor.full(1f, 3, 1));
+        assertThat(x.grad().toFloatArray()).containsExactly(2, 7, 5, 10, 5, 10);
+    }
+
+    @Test
     void retainGradKeepsAnIntermediateGradient() {
         AtomicInteger calls = new AtomicInteger();
         Tensor w = leaf(1, 2);

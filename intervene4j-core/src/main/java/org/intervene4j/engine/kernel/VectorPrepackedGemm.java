@@ -40,6 +40,17 @@ final class VectorPrepackedGemm {
      */
     static final int KC_PREPACKED_BF16 = 1024;
 
+    /**
+     * Rows of A packed at once against fp32 panels, and the most rows a product may have for its
+     * threads to split columns (each thread then runs all rows against its share of the panels).
+     * Each panel is read from memory by its first register tile and from cache by the others, so
+     * more row tiles per panel hide more of that first read: on 2 Zen 5 cores, GPT-2's four
+     * projection shapes (12 distinct weights each) at 200-384 rows ran 2-5% faster with all rows
+     * in one block and columns split than with 192-row blocks and rows split (interleaved A/B,
+     * medians of 20-24), and 384-row blocks were no slower at 512-1024 rows.
+     */
+    static final int MC_PREPACKED = 384;
+
     private VectorPrepackedGemm() {}
 
     /**
@@ -62,8 +73,9 @@ final class VectorPrepackedGemm {
         // fp32 B needs no packing, so splitting rows costs no redundant work once each thread
         // has many rows; fewer rows split columns (each thread then reuses each B slice over all
         // the rows and streams only its share of B: at 128 x 2048 x 8192, 304 GFLOP/s against
-        // 255 split by rows). Half-precision B splits columns, so that each slice is widened once.
-        boolean splitRows = !b.isHalf() && mPanels >= 16 * parts || nPanels < parts;
+        // 255 split by rows; see MC_PREPACKED). Half-precision B splits columns, so that each
+        // slice is widened once.
+        boolean splitRows = !b.isHalf() && mPanels >= 16 * parts && m > MC_PREPACKED || nPanels < parts;
         VectorGemm.forEachShare(m, n, parts, splitRows,
                 (i0, i1, j0, j1) -> blockPrepacked(i0, i1, j0, j1, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate, bias, biasOff));
     }
@@ -79,15 +91,16 @@ final class VectorPrepackedGemm {
         boolean bf16 = bits != null && b.format() == org.intervene4j.engine.HalfFormat.BF16;
         int depth = bf16 ? KC_PREPACKED_BF16 : KC_PREPACKED;
         int kcMax = Math.min(depth, k);
-        float[] aPack = ws.aPack(kcMax * roundUp(Math.min(MC, i1 - i0), MR));
+        int rowBlock = panels != null ? MC_PREPACKED : MC;
+        float[] aPack = ws.aPack(kcMax * roundUp(Math.min(rowBlock, i1 - i0), MR));
         float[] slice = bits == null || bf16 ? null : ws.bPack(kcMax * NR);
         int panelStride = k * NR;
         for (int pc = 0; pc < k; pc += depth) {
             int kc = Math.min(depth, k - pc);
             boolean add = accumulate || pc > 0;
             float[] firstBias = add ? null : bias; // the bias joins C with the first depth block's store
-            for (int ic = i0; ic < i1; ic += MC) {
-                int mc = Math.min(MC, i1 - ic);
+            for (int ic = i0; ic < i1; ic += rowBlock) {
+                int mc = Math.min(rowBlock, i1 - ic);
                 packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, aPack);
                 if (panels != null) {
                     macroTile(mc, j1 - j0, kc, aPack, panels, (j0 / NR) * panelStride + pc * NR, panelStride,
