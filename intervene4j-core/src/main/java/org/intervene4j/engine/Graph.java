@@ -14,7 +14,7 @@ public final class Graph {
      * @return {@code out}, now carrying its grad node when one is needed
      */
     public static Tensor record(String op, Tensor out, GradNode.Backward backward, Tensor... inputs) {
-        return record(op, out, backward, null, inputs);
+        return recordNode(op, out, backward, null, inputs);
     }
 
     /**
@@ -23,14 +23,14 @@ public final class Graph {
      */
     static Tensor recordRegion(String op, Tensor out, GradNode.Region region, Tensor input) {
         int[] inShape = input.shape;
-        return record(op, out, (g, needs) -> {
+        return recordNode(op, out, (g, needs) -> {
             Tensor full = Tensor.zeros(inShape);
             region.of(full).copyFrom(g);
             return new Tensor[] {full};
         }, region, input);
     }
 
-    private static Tensor record(String op, Tensor out, GradNode.Backward backward, GradNode.Region region, Tensor... inputs) {
+    private static Tensor recordNode(String op, Tensor out, GradNode.Backward backward, GradNode.Region region, Tensor... inputs) {
         out.op = op;
         if (GradMode.enabled()) {
             boolean[] needs = null;
