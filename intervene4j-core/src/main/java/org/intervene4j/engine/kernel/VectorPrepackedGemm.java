@@ -73,9 +73,11 @@ final class VectorPrepackedGemm {
         // fp32 B needs no packing, so splitting rows costs no redundant work once each thread
         // has many rows; fewer rows split columns (each thread then reuses each B slice over all
         // the rows and streams only its share of B: at 128 x 2048 x 8192, 304 GFLOP/s against
-        // 255 split by rows; see MC_PREPACKED). Half-precision B splits columns, so that each
-        // slice is widened once.
-        boolean splitRows = !b.isHalf() && mPanels >= 16 * parts && m > MC_PREPACKED || nPanels < parts;
+        // 255 split by rows; see MC_PREPACKED), unless the panels are too few to share evenly
+        // (3 panels on 2 threads would leave one thread a third idle). Half-precision B splits
+        // columns, so that each slice is widened once.
+        boolean fewPanels = nPanels < 8 * parts;
+        boolean splitRows = !b.isHalf() && mPanels >= 16 * parts && (m > MC_PREPACKED || fewPanels) || nPanels < parts;
         VectorGemm.forEachShare(m, n, parts, splitRows,
                 (i0, i1, j0, j1) -> blockPrepacked(i0, i1, j0, j1, a, aOff, aRow, aCol, b, c, cOff, ldc, accumulate, bias, biasOff));
     }

@@ -20,8 +20,9 @@ class PrepackedGemmEdgesTest {
                 {1, 5, 3}, {7, 769, nr + 1}, {9, 1600, 2 * nr - 1}, {8, 768, nr}, {200, 800, 3 * nr + 5},
                 {17, 40, 9 * nr + 3}, {3, 2000, 70}, {64, 1537, 5}, {250, 64, 1},
                 // around the fp32 row block (VectorPrepackedGemm.MC_PREPACKED): all rows in one
-                // block with columns split, and rows split into shares of more than one block
-                {384, 70, 3 * nr}, {385, 33, 2 * nr + 3}, {800, 50, 2 * nr + 3}};
+                // block with columns split, rows split for want of panels, and rows split into
+                // shares of more than one block
+                {300, 40, 16 * nr + 5}, {384, 70, 3 * nr}, {385, 33, 2 * nr + 3}, {800, 50, 2 * nr + 3}};
         Random rng = new Random(7);
         double worst = 0;
         for (boolean vector : new boolean[] {true, false}) {
