@@ -118,8 +118,7 @@ final class Autograd {
     /**
      * {@code a + b} into a fresh tensor (neither input is modified: either may be a view of saved
      * data), in one pass of the vectorized, parallel add (backward runs without grad mode, so no
-     * graph is recorded): the gradients of a fused projection's q/k/v views meet here as three
-     * full-size tensors.
+     * graph is recorded). Views' gradients do not come here: {@link #placeInRegion}.
      */
     private static Tensor sum(Tensor a, Tensor b) {
         return Ops.add(a, b);

@@ -30,6 +30,7 @@ public final class GradNode {
     final String op;
     final Tensor[] inputs;
     final boolean[] needs;
+    /** Null for a region node, whose gradient {@link Autograd} places itself. */
     final Backward backward;
     /** Non-null when the output is a region of {@code inputs[0]}. */
     final Region region;

@@ -22,12 +22,7 @@ public final class Graph {
      * (narrow, select): its gradient is placed into that region of the input's gradient.
      */
     static Tensor recordRegion(String op, Tensor out, GradNode.Region region, Tensor input) {
-        int[] inShape = input.shape;
-        return recordNode(op, out, (g, needs) -> {
-            Tensor full = Tensor.zeros(inShape);
-            region.of(full).copyFrom(g);
-            return new Tensor[] {full};
-        }, region, input);
+        return recordNode(op, out, null, region, input);
     }
 
     private static Tensor recordNode(String op, Tensor out, GradNode.Backward backward, GradNode.Region region, Tensor... inputs) {
