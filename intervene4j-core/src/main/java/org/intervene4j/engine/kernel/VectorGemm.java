@@ -58,6 +58,9 @@ final class VectorGemm {
         }
     }
 
+    /** Packs row-major A blocks with vector shuffles; null where the vector width does not allow it. */
+    private static final RowPanelTranspose TRANSPOSE_PACK = RowPanelTranspose.FOR_KERNEL;
+
     static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private VectorGemm() {}
@@ -299,6 +302,8 @@ final class VectorGemm {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(a, src + p * cs, dst, d + p * MR, MR);
                 }
+            } else if (cs == 1 && mr == MR && TRANSPOSE_PACK != null) {
+                TRANSPOSE_PACK.pack(a, src, rs, kc, dst, d);
             } else if (cs == 1 && mr == MR) {
                 // Row-major source: eight sequential read streams, one sequential write stream.
                 int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
