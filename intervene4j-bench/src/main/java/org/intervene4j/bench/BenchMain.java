@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the intervene4j engine against the machine's FMA peak and libtorch.",
-        subcommands = {BenchMain.Peak.class, BenchMain.GemmCmd.class, BenchMain.Stack.class, ModelCmd.class, StudyCmd.class,
+        subcommands = {BenchMain.Peak.class, BenchMain.GemmCmd.class, BenchMain.Stack.class, BenchMain.StackLibtorch.class, ModelCmd.class, StudyCmd.class,
                 InterventionsCmd.class})
 public final class BenchMain implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -229,7 +229,39 @@ public final class BenchMain implements Runnable {
                     fmt(r.forward_backward_speedup_vs_libtorch(), "%.2fx"));
             System.out.println("max |ours - libtorch| output: " + fmt(r.max_abs_diff_vs_libtorch(), "%.3e")
                     + ", grad T: " + fmt(r.max_abs_diff_grad_t_vs_libtorch(), "%.3e"));
+            System.out.println("libtorch above: " + r.libtorch_blas() + " (OpenBLAS's own kernel choice)");
+            if (r.libtorch_machine_forward_ms() != null) {
+                System.out.printf("%nsame run, libtorch on this machine's configured kernels (%s)%n", r.libtorch_machine_blas());
+                System.out.printf("%-18s %12s %12.1f %10s%n", "forward", fmt(r.forward_ms(), "%.1f"),
+                        r.libtorch_machine_forward_ms(), fmt(r.forward_speedup_vs_libtorch_machine_blas(), "%.2fx"));
+                System.out.printf("%-18s %12s %12.1f %10s%n", "forward+backward", fmt(r.forward_backward_ms(), "%.1f"),
+                        r.libtorch_machine_forward_backward_ms(), fmt(r.forward_backward_speedup_vs_libtorch_machine_blas(), "%.2fx"));
+            }
             writeJson(json, r);
+            return 0;
+        }
+    }
+
+    /** {@code stack}'s libtorch side alone; {@code stack} runs it in a child process ({@link MachineBlasRun}). */
+    @Command(name = "stack-libtorch", hidden = true,
+            description = "Times only libtorch's side of the stack (run by 'stack' in a child process).")
+    static final class StackLibtorch implements Callable<Integer> {
+        @Option(names = "--json", required = true) File json;
+        @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--warmup", defaultValue = "12") int warmup;
+        @Option(names = "--runs", defaultValue = "11") int runs;
+        @Option(names = "--layers", defaultValue = "12") int layers;
+        @Option(names = "--batch", defaultValue = "8") int batch;
+        @Option(names = "--seq", defaultValue = "32") int seq;
+        @Option(names = "--intervene-after", defaultValue = "6") int interveneAfter;
+        @Option(names = "--seed", defaultValue = "42") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            StackConfig base = StackConfig.GPT2_SMALL;
+            StackConfig c = new StackConfig(layers, base.dModel(), base.heads(), base.dMlp(), batch, seq,
+                    Math.min(interveneAfter, layers));
+            writeJson(json, new StackBench(c, threads, warmup, runs, seed).runLibtorchOnly());
             return 0;
         }
     }

@@ -29,7 +29,17 @@ public final class StackBench {
                          Double max_abs_diff_grad_t_vs_libtorch, Double max_abs_grad_t,
                          int threads, int warmup_runs, int timed_runs, StackConfig config,
                          double load_average, String libtorch_blas,
+                         String libtorch_machine_blas, Double libtorch_machine_forward_ms,
+                         Double libtorch_machine_forward_backward_ms,
+                         Double forward_speedup_vs_libtorch_machine_blas,
+                         Double forward_backward_speedup_vs_libtorch_machine_blas,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
+
+    /**
+     * The {@code stack-libtorch} command's result: libtorch's side alone, timed by the child
+     * process of {@link MachineBlasRun}.
+     */
+    public record LibtorchOnly(double libtorch_forward_ms, double libtorch_forward_backward_ms, String libtorch_blas) {}
 
     /** Largest accepted max-abs difference, relative to the largest value (output, or gradient of T). */
     static final double PARITY_TOLERANCE = 1e-3;
@@ -107,11 +117,45 @@ public final class StackBench {
             System.out.printf("ours, weights not prepacked: forward %.1f ms, forward+backward %.1f ms%n",
                     fwdUnpacked, fwdBwdUnpacked);
         }
+        MachineBlasRun.Times machine = machineBlasTimes();
         return new Result(fwd, fwdBwd, libMs[0], libMs[1], fwdUnpacked, fwdBwdUnpacked,
                 fwd == null ? null : libMs[0] / fwd, fwdBwd == null ? null : libMs[1] / fwdBwd,
                 diff, parityOk, maxAbs(libNumbers.output()), diffGrad, maxAbs(libNumbers.gradT()),
                 threads, warmup, runs, config, BenchMain.loadAverage(),
-                TorchSupport.blasDescription(), error);
+                TorchSupport.blasDescription(),
+                machine == null ? null : machine.blas(), machine == null ? null : machine.forwardMs(),
+                machine == null ? null : machine.forwardBackwardMs(),
+                machine == null || fwd == null ? null : machine.forwardMs() / fwd,
+                machine == null || fwdBwd == null ? null : machine.forwardBackwardMs() / fwdBwd, error);
+    }
+
+    /**
+     * Libtorch timed again on the machine's own OpenBLAS kernels, in a child process, when the
+     * machine sets them and they differ from this process's; null otherwise or when that run fails.
+     */
+    private MachineBlasRun.Times machineBlasTimes() {
+        String coreType = MachineBlasRun.machineCoreType();
+        if (coreType == null) return null;
+        System.out.println("timing libtorch again on this machine's OpenBLAS kernels (OPENBLAS_CORETYPE="
+                + coreType + ") in a child process ...");
+        try {
+            MachineBlasRun.Times t = MachineBlasRun.measure(coreType, config, threads, warmup, runs, seed);
+            System.out.printf("libtorch (%s): forward %.1f ms, forward+backward %.1f ms%n",
+                    t.blas(), t.forwardMs(), t.forwardBackwardMs());
+            return t;
+        } catch (Exception e) {
+            System.out.println("WARNING: libtorch on the machine's OpenBLAS kernels not measured: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Times libtorch's side alone (the child process of {@link MachineBlasRun}). */
+    public LibtorchOnly runLibtorchOnly() throws Exception {
+        StackWeights w = new StackWeights(config, seed);
+        TorchSupport.setThreads(threads);
+        TorchGpt2ShapedStack lib = new TorchGpt2ShapedStack(w);
+        double[] libMs = timeLibtorch(lib, lib.input(w));
+        return new LibtorchOnly(libMs[0], libMs[1], TorchSupport.blasDescription());
     }
 
     /** Median ms of libtorch's forward (no grad) and forward + backward, each step in a PointerScope. */
