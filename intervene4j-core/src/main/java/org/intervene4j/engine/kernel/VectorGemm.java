@@ -31,6 +31,15 @@ final class VectorGemm {
     static final int NC = 4096;
     /** Products with fewer rows (or columns) than this go to {@link ThinGemm}. */
     static final int THIN = 4;
+    /**
+     * Zeros a kernel's store adds in place of C's old values (when it overwrites C) or of a bias.
+     * The store always adds both terms: a branch between "overwrite", "accumulate" and "add a bias"
+     * inside the kernel was compiled by C2 for the cases seen so far and deoptimized the whole
+     * kernel, back to the Vector API's boxing fallback, the first time another case ran (twice
+     * per process, in the first forward passes; measured: first GPT-2-sized forward 5.1-5.5 s ->
+     * 3.9-4.7 s). Read-only.
+     */
+    static final float[] ZEROS = new float[NR];
     /** Minimum multiply-adds per thread before a product is split across threads. */
     static final long MIN_WORK_PER_THREAD = 1L << 17;
 
@@ -201,20 +210,29 @@ final class VectorGemm {
      */
     static void macroTile(int mc, int nc, int kc, float[] aPack, float[] bp, int bBase, int bPanelStride,
                           float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff, float[] tile) {
+        float[] old = add ? c : ZEROS;
+        int ldOld = add ? ldc : 0;
+        float[] storeBias = storeBias(add, bias);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bOff = bBase + (jr / NR) * bPanelStride;
+            int storeBiasOff = storeBias == ZEROS ? 0 : biasOff + jr;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add, bias, biasOff + jr);
+                    kernel(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, old, add ? cTile : 0, ldOld, storeBias, storeBiasOff);
                 } else {
-                    kernel(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false, null, 0);
+                    kernel(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, ZEROS, 0, 0, ZEROS, 0);
                     mergeEdge(tile, mr, nr, c, cTile, ldc, add, bias, biasOff + jr);
                 }
             }
         }
+    }
+
+    /** The bias a kernel's store adds: the caller's on a store that overwrites C, else {@link #ZEROS}. */
+    static float[] storeBias(boolean add, float[] bias) {
+        return add || bias == null ? ZEROS : bias;
     }
 
     /** Copies (or adds) the valid mr x nr corner of a scratch tile into C, plus the bias when copying. */
@@ -336,10 +354,13 @@ final class VectorGemm {
     /**
      * The 8 x NR register tile: 16 accumulators, each packed step p broadcasts 8 values of A
      * against two vectors of B. Written out by hand (no helper taking vectors, no reassigned
-     * vector variables) so C2 keeps every vector in a register instead of boxing it.
+     * vector variables) so C2 keeps every vector in a register instead of boxing it. The store
+     * writes {@code acc + old + bias} for each row r, with old row r at {@code old[oldOff + r * ldOld]}
+     * and the bias at {@code bias[biasOff]}: the caller passes C itself to accumulate, and
+     * {@link #ZEROS} (stride 0) for either term it does not want ({@link #storeBias}).
      */
-    private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
+    private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff, int ldc,
+                               float[] old, int oldOff, int ldOld, float[] bias, int biasOff) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -388,59 +409,24 @@ final class VectorGemm {
         int o5 = cOff + 5 * ldc;
         int o6 = cOff + 6 * ldc;
         int o7 = cOff + 7 * ldc;
-        if (add) {
-            c0a.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
-            c0b.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
-            c1a.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
-            c1b.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
-            c2a.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
-            c2b.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
-            c3a.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
-            c3b.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
-            c4a.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
-            c4b.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
-            c5a.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
-            c5b.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
-            c6a.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
-            c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
-            c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
-            c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
-        } else if (bias != null) {
-            FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
-            FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
-            c0a.add(ba).intoArray(c, o0);
-            c0b.add(bb).intoArray(c, o0 + L);
-            c1a.add(ba).intoArray(c, o1);
-            c1b.add(bb).intoArray(c, o1 + L);
-            c2a.add(ba).intoArray(c, o2);
-            c2b.add(bb).intoArray(c, o2 + L);
-            c3a.add(ba).intoArray(c, o3);
-            c3b.add(bb).intoArray(c, o3 + L);
-            c4a.add(ba).intoArray(c, o4);
-            c4b.add(bb).intoArray(c, o4 + L);
-            c5a.add(ba).intoArray(c, o5);
-            c5b.add(bb).intoArray(c, o5 + L);
-            c6a.add(ba).intoArray(c, o6);
-            c6b.add(bb).intoArray(c, o6 + L);
-            c7a.add(ba).intoArray(c, o7);
-            c7b.add(bb).intoArray(c, o7 + L);
-        } else {
-            c0a.intoArray(c, o0);
-            c0b.intoArray(c, o0 + L);
-            c1a.intoArray(c, o1);
-            c1b.intoArray(c, o1 + L);
-            c2a.intoArray(c, o2);
-            c2b.intoArray(c, o2 + L);
-            c3a.intoArray(c, o3);
-            c3b.intoArray(c, o3 + L);
-            c4a.intoArray(c, o4);
-            c4b.intoArray(c, o4 + L);
-            c5a.intoArray(c, o5);
-            c5b.intoArray(c, o5 + L);
-            c6a.intoArray(c, o6);
-            c6b.intoArray(c, o6 + L);
-            c7a.intoArray(c, o7);
-            c7b.intoArray(c, o7 + L);
-        }
+        // Each row adds its old values (zeros when C is overwritten) and the bias (or zeros).
+        FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
+        c0a.add(FloatVector.fromArray(S, old, oldOff + 0 * ldOld)).add(ba).intoArray(c, o0);
+        c0b.add(FloatVector.fromArray(S, old, oldOff + 0 * ldOld + L)).add(bb).intoArray(c, o0 + L);
+        c1a.add(FloatVector.fromArray(S, old, oldOff + 1 * ldOld)).add(ba).intoArray(c, o1);
+        c1b.add(FloatVector.fromArray(S, old, oldOff + 1 * ldOld + L)).add(bb).intoArray(c, o1 + L);
+        c2a.add(FloatVector.fromArray(S, old, oldOff + 2 * ldOld)).add(ba).intoArray(c, o2);
+        c2b.add(FloatVector.fromArray(S, old, oldOff + 2 * ldOld + L)).add(bb).intoArray(c, o2 + L);
+        c3a.add(FloatVector.fromArray(S, old, oldOff + 3 * ldOld)).add(ba).intoArray(c, o3);
+        c3b.add(FloatVector.fromArray(S, old, oldOff + 3 * ldOld + L)).add(bb).intoArray(c, o3 + L);
+        c4a.add(FloatVector.fromArray(S, old, oldOff + 4 * ldOld)).add(ba).intoArray(c, o4);
+        c4b.add(FloatVector.fromArray(S, old, oldOff + 4 * ldOld + L)).add(bb).intoArray(c, o4 + L);
+        c5a.add(FloatVector.fromArray(S, old, oldOff + 5 * ldOld)).add(ba).intoArray(c, o5);
+        c5b.add(FloatVector.fromArray(S, old, oldOff + 5 * ldOld + L)).add(bb).intoArray(c, o5 + L);
+        c6a.add(FloatVector.fromArray(S, old, oldOff + 6 * ldOld)).add(ba).intoArray(c, o6);
+        c6b.add(FloatVector.fromArray(S, old, oldOff + 6 * ldOld + L)).add(bb).intoArray(c, o6 + L);
+        c7a.add(FloatVector.fromArray(S, old, oldOff + 7 * ldOld)).add(ba).intoArray(c, o7);
+        c7b.add(FloatVector.fromArray(S, old, oldOff + 7 * ldOld + L)).add(bb).intoArray(c, o7 + L);
     }
 }

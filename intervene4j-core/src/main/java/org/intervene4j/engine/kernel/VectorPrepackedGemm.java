@@ -7,6 +7,7 @@ import static org.intervene4j.engine.kernel.VectorGemm.MR;
 import static org.intervene4j.engine.kernel.VectorGemm.NR;
 import static org.intervene4j.engine.kernel.VectorGemm.S;
 import static org.intervene4j.engine.kernel.VectorGemm.WORKSPACE;
+import static org.intervene4j.engine.kernel.VectorGemm.ZEROS;
 import static org.intervene4j.engine.kernel.VectorGemm.macroTile;
 import static org.intervene4j.engine.kernel.VectorGemm.mergeEdge;
 import static org.intervene4j.engine.kernel.VectorGemm.packA;
@@ -127,16 +128,20 @@ final class VectorPrepackedGemm {
     /** {@link VectorGemm#macroTile} over BF16 panels (widened in the kernel); panel q at {@code bBase + q * bPanelStride} shorts. */
     private static void macroTileBf16(int mc, int nc, int kc, float[] aPack, short[] bp, int bBase, int bPanelStride,
                                       float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff, float[] tile) {
+        float[] old = add ? c : ZEROS;
+        int ldOld = add ? ldc : 0;
+        float[] storeBias = VectorGemm.storeBias(add, bias);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bOff = bBase + (jr / NR) * bPanelStride;
+            int storeBiasOff = storeBias == ZEROS ? 0 : biasOff + jr;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, add, bias, biasOff + jr);
+                    kernelBf16(kc, aPack, ir * kc, bp, bOff, c, cTile, ldc, old, add ? cTile : 0, ldOld, storeBias, storeBiasOff);
                 } else {
-                    kernelBf16(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, false, null, 0);
+                    kernelBf16(kc, aPack, ir * kc, bp, bOff, tile, 0, NR, ZEROS, 0, 0, ZEROS, 0);
                     mergeEdge(tile, mr, nr, c, cTile, ldc, add, bias, biasOff + jr);
                 }
             }
@@ -146,10 +151,11 @@ final class VectorPrepackedGemm {
     /**
      * {@link VectorGemm}'s fp32 kernel reading B from BF16 panels stored interleaved ({@link PackedPanels}): each
      * step loads the row's 2L bfloat16 values at once and widens them in registers (a shift gives
-     * columns 0..L-1, a mask columns L..2L-1), so B is never widened into memory.
+     * columns 0..L-1, a mask columns L..2L-1), so B is never widened into memory. Stores as
+     * {@code VectorGemm}'s kernel does: {@code acc + old + bias}, zeros for the unwanted terms.
      */
-    private static void kernelBf16(int kc, float[] ap, int apOff, short[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
+    private static void kernelBf16(int kc, float[] ap, int apOff, short[] bp, int bpOff, float[] c, int cOff, int ldc,
+                                   float[] old, int oldOff, int ldOld, float[] bias, int biasOff) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -199,59 +205,24 @@ final class VectorPrepackedGemm {
         int o5 = cOff + 5 * ldc;
         int o6 = cOff + 6 * ldc;
         int o7 = cOff + 7 * ldc;
-        if (add) {
-            c0a.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
-            c0b.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
-            c1a.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
-            c1b.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
-            c2a.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
-            c2b.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
-            c3a.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
-            c3b.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
-            c4a.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
-            c4b.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
-            c5a.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
-            c5b.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
-            c6a.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
-            c6b.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
-            c7a.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
-            c7b.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
-        } else if (bias != null) {
-            FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
-            FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
-            c0a.add(ba).intoArray(c, o0);
-            c0b.add(bb).intoArray(c, o0 + L);
-            c1a.add(ba).intoArray(c, o1);
-            c1b.add(bb).intoArray(c, o1 + L);
-            c2a.add(ba).intoArray(c, o2);
-            c2b.add(bb).intoArray(c, o2 + L);
-            c3a.add(ba).intoArray(c, o3);
-            c3b.add(bb).intoArray(c, o3 + L);
-            c4a.add(ba).intoArray(c, o4);
-            c4b.add(bb).intoArray(c, o4 + L);
-            c5a.add(ba).intoArray(c, o5);
-            c5b.add(bb).intoArray(c, o5 + L);
-            c6a.add(ba).intoArray(c, o6);
-            c6b.add(bb).intoArray(c, o6 + L);
-            c7a.add(ba).intoArray(c, o7);
-            c7b.add(bb).intoArray(c, o7 + L);
-        } else {
-            c0a.intoArray(c, o0);
-            c0b.intoArray(c, o0 + L);
-            c1a.intoArray(c, o1);
-            c1b.intoArray(c, o1 + L);
-            c2a.intoArray(c, o2);
-            c2b.intoArray(c, o2 + L);
-            c3a.intoArray(c, o3);
-            c3b.intoArray(c, o3 + L);
-            c4a.intoArray(c, o4);
-            c4b.intoArray(c, o4 + L);
-            c5a.intoArray(c, o5);
-            c5b.intoArray(c, o5 + L);
-            c6a.intoArray(c, o6);
-            c6b.intoArray(c, o6 + L);
-            c7a.intoArray(c, o7);
-            c7b.intoArray(c, o7 + L);
-        }
+        // Each row adds its old values (zeros when C is overwritten) and the bias (or zeros).
+        FloatVector ba = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector bb = FloatVector.fromArray(S, bias, biasOff + L);
+        c0a.add(FloatVector.fromArray(S, old, oldOff + 0 * ldOld)).add(ba).intoArray(c, o0);
+        c0b.add(FloatVector.fromArray(S, old, oldOff + 0 * ldOld + L)).add(bb).intoArray(c, o0 + L);
+        c1a.add(FloatVector.fromArray(S, old, oldOff + 1 * ldOld)).add(ba).intoArray(c, o1);
+        c1b.add(FloatVector.fromArray(S, old, oldOff + 1 * ldOld + L)).add(bb).intoArray(c, o1 + L);
+        c2a.add(FloatVector.fromArray(S, old, oldOff + 2 * ldOld)).add(ba).intoArray(c, o2);
+        c2b.add(FloatVector.fromArray(S, old, oldOff + 2 * ldOld + L)).add(bb).intoArray(c, o2 + L);
+        c3a.add(FloatVector.fromArray(S, old, oldOff + 3 * ldOld)).add(ba).intoArray(c, o3);
+        c3b.add(FloatVector.fromArray(S, old, oldOff + 3 * ldOld + L)).add(bb).intoArray(c, o3 + L);
+        c4a.add(FloatVector.fromArray(S, old, oldOff + 4 * ldOld)).add(ba).intoArray(c, o4);
+        c4b.add(FloatVector.fromArray(S, old, oldOff + 4 * ldOld + L)).add(bb).intoArray(c, o4 + L);
+        c5a.add(FloatVector.fromArray(S, old, oldOff + 5 * ldOld)).add(ba).intoArray(c, o5);
+        c5b.add(FloatVector.fromArray(S, old, oldOff + 5 * ldOld + L)).add(bb).intoArray(c, o5 + L);
+        c6a.add(FloatVector.fromArray(S, old, oldOff + 6 * ldOld)).add(ba).intoArray(c, o6);
+        c6b.add(FloatVector.fromArray(S, old, oldOff + 6 * ldOld + L)).add(bb).intoArray(c, o6 + L);
+        c7a.add(FloatVector.fromArray(S, old, oldOff + 7 * ldOld)).add(ba).intoArray(c, o7);
+        c7b.add(FloatVector.fromArray(S, old, oldOff + 7 * ldOld + L)).add(bb).intoArray(c, o7 + L);
     }
 }
