@@ -89,16 +89,7 @@ final class RowPanelTranspose {
             q03d.rearrange(lo4, q47d).intoArray(dst, o + 6 * l);
             q03d.rearrange(hi4, q47d).intoArray(dst, o + 7 * l);
         }
-        for (int o = d + p * ROWS; p < kc; p++, o += ROWS) {
-            dst[o] = a[off + p];
-            dst[o + 1] = a[o1 + p];
-            dst[o + 2] = a[o2 + p];
-            dst[o + 3] = a[o3 + p];
-            dst[o + 4] = a[o4 + p];
-            dst[o + 5] = a[o5 + p];
-            dst[o + 6] = a[o6 + p];
-            dst[o + 7] = a[o7 + p];
-        }
+        VectorGemm.eightStreams(a, off, rs, p, kc, dst, d, ROWS);
     }
 
     /**

@@ -279,21 +279,7 @@ final class VectorGemm {
                 // sequential read streams.
                 int j = 0;
                 if (rs == 1) {
-                    for (; j + 8 <= nr; j += 8) {
-                        int s0 = src + j * cs;
-                        int s1 = s0 + cs, s2 = s1 + cs, s3 = s2 + cs, s4 = s3 + cs, s5 = s4 + cs, s6 = s5 + cs, s7 = s6 + cs;
-                        int o = d + j;
-                        for (int p = 0; p < kc; p++, o += NR) {
-                            dst[o] = b[s0 + p];
-                            dst[o + 1] = b[s1 + p];
-                            dst[o + 2] = b[s2 + p];
-                            dst[o + 3] = b[s3 + p];
-                            dst[o + 4] = b[s4 + p];
-                            dst[o + 5] = b[s5 + p];
-                            dst[o + 6] = b[s6 + p];
-                            dst[o + 7] = b[s7 + p];
-                        }
-                    }
+                    for (; j + 8 <= nr; j += 8) eightStreams(b, src + j * cs, cs, 0, kc, dst, d + j, NR);
                 }
                 for (; j < nr; j++) {
                     int s = src + j * cs;
@@ -324,17 +310,7 @@ final class VectorGemm {
                 TRANSPOSE_PACK.pack(a, src, rs, kc, dst, d);
             } else if (cs == 1 && mr == MR) {
                 // Row-major source: eight sequential read streams, one sequential write stream.
-                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
-                for (int p = 0, o = d; p < kc; p++, o += MR) {
-                    dst[o] = a[s0 + p];
-                    dst[o + 1] = a[s1 + p];
-                    dst[o + 2] = a[s2 + p];
-                    dst[o + 3] = a[s3 + p];
-                    dst[o + 4] = a[s4 + p];
-                    dst[o + 5] = a[s5 + p];
-                    dst[o + 6] = a[s6 + p];
-                    dst[o + 7] = a[s7 + p];
-                }
+                eightStreams(a, src, rs, 0, kc, dst, d, MR);
             } else {
                 for (int r = 0; r < mr; r++) {
                     int s = src + r * rs;
@@ -344,6 +320,27 @@ final class VectorGemm {
                     for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * Copies eight strided sequences into interleaved order:
+     * {@code dst[d + p * dstStep + r] = src[s0 + r * stride + p]} for r < 8 and p in [p0, p1).
+     * Eight sequential read streams and one write stream: the scalar packing of eight rows of A
+     * (dstStep MR) or eight columns of a transposed B (dstStep NR).
+     */
+    static void eightStreams(float[] src, int s0, int stride, int p0, int p1, float[] dst, int d, int dstStep) {
+        int s1 = s0 + stride, s2 = s1 + stride, s3 = s2 + stride, s4 = s3 + stride, s5 = s4 + stride, s6 = s5 + stride,
+                s7 = s6 + stride;
+        for (int p = p0, o = d + p0 * dstStep; p < p1; p++, o += dstStep) {
+            dst[o] = src[s0 + p];
+            dst[o + 1] = src[s1 + p];
+            dst[o + 2] = src[s2 + p];
+            dst[o + 3] = src[s3 + p];
+            dst[o + 4] = src[s4 + p];
+            dst[o + 5] = src[s5 + p];
+            dst[o + 6] = src[s6 + p];
+            dst[o + 7] = src[s7 + p];
         }
     }
 
