@@ -97,9 +97,11 @@ public final class BenchMain implements Runnable {
         FmaPeakProbe.Peak one = FmaPeakProbe.measure(1, trials, seconds);
         FmaPeakProbe.Peak two = FmaPeakProbe.measure(2, trials, seconds);
         System.out.printf("FMA peak (fp32, %d-bit vectors): 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s "
-                        + "(%.1f per thread); per second of CPU time: %.1f (1 thread), %.1f (2 threads)%n",
+                        + "(%.1f per thread); per second of CPU time: %.1f (1 thread), %.1f (2 threads); "
+                        + "after %.1f s of FMAs: %.1f (1 thread), %.1f (2 threads)%n",
                 one.vectorBits(), one.gflops(), two.gflops(), two.gflopsPerThread(),
-                one.gflopsPerCpuSecond(), two.gflopsPerCpuSecond());
+                one.gflopsPerCpuSecond(), two.gflopsPerCpuSecond(), trials * seconds,
+                one.lastTrialGflops(), two.lastTrialGflops());
         if (one.contended() || two.contended()) {
             System.out.println("WARNING: the probe threads did not get their cores to themselves "
                     + "(other processes are running): the peak, and every timing, is too low");
@@ -128,6 +130,8 @@ public final class BenchMain implements Runnable {
             out.put("gflops_per_cpu_second", p[1].gflopsPerCpuSecond());
             out.put("one_thread_gflops_per_cpu_second", p[0].gflopsPerCpuSecond());
             out.put("vector_bits", p[0].vectorBits());
+            out.put("sustained_gflops", p[1].lastTrialGflops());
+            out.put("one_thread_sustained_gflops", p[0].lastTrialGflops());
             out.put("contended", p[0].contended() || p[1].contended());
             out.put("load_average", loadAverage());
             writeJson(json, out);
@@ -156,11 +160,10 @@ public final class BenchMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             checkEnvironment();
-            // The machine's peak is cores x the one-thread probe: on this VM the two-thread probe
-            // reads about one core's worth (its two threads slow each other down), yet GEMM on two
-            // threads runs well above it, so the two-thread reading cannot be the cores' limit.
-            // Both readings are printed and written; each row's percentage is against
-            // threads x (one-thread peak).
+            // The machine's peak is cores x the one-thread probe, the higher of the two readings
+            // (the two-thread probe, rested like the one-thread one, reads a few % below it on
+            // this VM; FmaPeakProbe.REST_MILLIS). Both readings are printed and written; each
+            // row's percentage is against threads x (one-thread peak).
             FmaPeakProbe.Peak[] probed = peak != null ? null : probePeak(peakTrials, 0.3);
             double perCore = peak != null ? peak / 2 : probed[0].gflops();
             double p = 2 * perCore;

@@ -27,7 +27,7 @@ public final class FmaPeakProbe {
      * below {@code threads * gflopsPerCpuSecond}, other processes were using the cores.
      */
     public record Peak(int threads, double gflops, double gflopsPerThread, double gflopsPerCpuSecond,
-                       int vectorBits) {
+                       int vectorBits, double lastTrialGflops) {
         /** True when the threads got less than 80% of the wall time on their cores. */
         public boolean contended() {
             return gflops < 0.8 * threads * gflopsPerCpuSecond;
@@ -42,19 +42,35 @@ public final class FmaPeakProbe {
     private FmaPeakProbe() {}
 
     /**
+     * Idle time before a probe's trials. On the development VM a core running nothing but FMAs
+     * drops to about half its rate after about a second (measured: one thread 212, 178, then
+     * 108 GFLOP/s in consecutive 0.5 s trials, 211 again after 1-2.5 s idle; two threads 395
+     * then 301), so trials right after other trials read the throttled rate: the two-thread
+     * probe, run right after the one-thread trials, read about one core's worth (222 GFLOP/s).
+     * The pause does not always restore the full rate (the two-thread probe read 201-308 after
+     * it in some runs, 377-395 in a fresh process): the throttling is the host's, and the GEMM
+     * bench takes its peak from the one-thread probe.
+     */
+    static final long REST_MILLIS = 3000;
+
+    /**
      * Best of {@code trials} trials of {@code trialSeconds} each, with {@code threads} threads
-     * running simultaneously.
+     * running simultaneously, after {@link #REST_MILLIS} idle; the last trial's rate is kept too
+     * (the rate once a core has run FMAs for {@code trials * trialSeconds} seconds).
      */
     public static Peak measure(int threads, int trials, double trialSeconds) throws Exception {
         warmUp();
+        Thread.sleep(REST_MILLIS);
         double best = 0;
         double bestCpu = 0;
+        double last = 0;
         for (int t = 0; t < trials; t++) {
             Trial r = trial(threads, trialSeconds);
             best = Math.max(best, r.wallGflops());
             bestCpu = Math.max(bestCpu, r.cpuGflops());
+            last = r.wallGflops();
         }
-        return new Peak(threads, best, best / threads, bestCpu, SPECIES.vectorBitSize());
+        return new Peak(threads, best, best / threads, bestCpu, SPECIES.vectorBitSize(), last);
     }
 
     /** Gets {@link #burst} compiled by C2 before any timed trial. */
